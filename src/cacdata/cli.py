@@ -1,0 +1,176 @@
+"""The ``cacdata`` command: a thin skin over the library. Each command parses, calls, prints, exits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cacdata.package import DataPackage, PackageError
+
+app = typer.Typer(
+    help="China's Cyberspace Administration and voice-changing and deep-fake technology, March 2021: the data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+PackageOption = Annotated[
+    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Option("--path", help="Another copy of the package (directory); default: the bundled one."),
+]
+
+
+class ShowFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(DataPackage.open().version)
+        raise typer.Exit()
+
+
+def _open(path: Path | None) -> DataPackage:
+    try:
+        package = DataPackage.open(path)
+        package.tables  # noqa: B018 - fail here, cleanly, on a broken descriptor
+        return package
+    except PackageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the data version and exit.")
+    ] = False,
+) -> None:
+    """Load, inspect and validate the cacdata tables."""
+
+
+@app.command()
+def tables(path: PackageOption = None) -> None:
+    """List the tables with their row counts and descriptions.
+
+    Example: cacdata tables
+    """
+    from cacdata.frames import read_table
+
+    package = _open(path)
+    for name, table in package.tables.items():
+        typer.echo(f"{name:<14}{len(read_table(table)):>6}  {table.description}")
+
+
+@app.command()
+def show(
+    table: Annotated[str, typer.Argument(help="Table name, e.g. events.")],
+    output: Annotated[ShowFormat, typer.Option("--format", help="Output format.")] = ShowFormat.table,
+    path: PackageOption = None,
+) -> None:
+    """Print one table.
+
+    Example: cacdata show events --format csv
+    """
+    from cacdata.frames import LoadError, read_table
+
+    package = _open(path)
+    try:
+        frame = read_table(package.table(table))
+    except KeyError as error:
+        typer.echo(f"error: {error.args[0]}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except LoadError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if output is ShowFormat.csv:
+        typer.echo(frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\n"), nl=False)
+    elif output is ShowFormat.json:
+        typer.echo(frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+    else:
+        typer.echo(frame.to_string(index=False, max_colwidth=60))
+
+
+@app.command()
+def get(
+    record_id: Annotated[str, typer.Argument(help="A record ID, e.g. evt-0002.")],
+    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.text,
+    path: PackageOption = None,
+) -> None:
+    """Print one record with its citations, their excerpts and sources.
+
+    Example: cacdata get evt-0002
+    """
+    from cacdata.records import get_record
+
+    _open(path)
+    try:
+        record = get_record(record_id, path)
+    except KeyError as error:
+        typer.echo(f"error: {error.args[0]}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    if output is ReportFormat.json:
+        typer.echo(json.dumps(asdict(record), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{record_id} ({record.table})")
+    for key, value in record.fields.items():
+        if value is not None:
+            typer.echo(f"  {key}: {value}")
+    for item in record.evidence:
+        citation, source = item.citation, item.source
+        typer.echo(f"\n  {citation['citation_id']}" + (f" (field {citation['field']})" if citation["field"] else ""))
+        typer.echo(f"    \"{citation['excerpt']}\"")
+        typer.echo(f"    {source['source_id']}: {source['title'] or '(untitled)'}" + (f", {citation['locator']}" if citation["locator"] else ""))
+        address = source["url"] or source["read_at_url"]
+        if address:
+            typer.echo(f"    {address}" + ("" if source["url"] else " (where the text was read)"))
+
+
+@app.command()
+def validate(
+    path: Annotated[Optional[Path], typer.Argument(help="Package directory; default: the bundled one.")] = None,  # noqa: UP045
+    texts: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--texts", help="Folder of source texts; files are matched to sources by SHA-256."),
+    ] = None,
+    output: Annotated[ReportFormat, typer.Option("--format", help="text, or json: one object per failure.")] = ReportFormat.text,
+) -> None:
+    """Check the package: stock Frictionless checks, citations, file hygiene, excerpts in their texts.
+
+    Exit 0 valid, 1 invalid, 2 unusable input.
+
+    Example: cacdata validate --texts ../shared/sources
+    """
+    from cacdata.validation import validate as run_validation
+
+    if texts is not None and not texts.is_dir():
+        typer.echo(f"error: {texts}: no such directory", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    _open(path)
+    try:
+        report = run_validation(path, texts)
+    except PackageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    if output is ReportFormat.json:
+        if report.failures:
+            typer.echo(report.to_json_lines())
+    else:
+        typer.echo(report.to_text() if report.failures else f"valid; checks run: {', '.join(report.checked)}")
+    if not report.valid:
+        raise typer.Exit(EXIT_INVALID)

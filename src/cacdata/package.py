@@ -1,0 +1,140 @@
+"""Find a copy of the data package and describe its tables, using only the standard library.
+
+Kept free of pandas, frictionless and pandera so that ``import cacdata`` and ``cacdata --help`` stay cheap.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DESCRIPTOR = "datapackage.json"
+BUNDLE_DIR = "package"  # where the wheel carries datapackage.json, schemas/ and data/
+
+
+class PackageError(Exception):
+    """A package that cannot be used at all: missing, unreadable, or pointing outside itself."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource of the package: its CSV file and its Table Schema."""
+
+    name: str
+    title: str
+    description: str
+    csv_path: Path
+    schema: dict[str, Any]
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        return list(self.schema["fields"])
+
+    @property
+    def field_names(self) -> list[str]:
+        return [field["name"] for field in self.schema["fields"]]
+
+    @property
+    def primary_key(self) -> str:
+        (key,) = self.schema["primaryKey"]
+        return str(key)
+
+    @property
+    def id_prefix(self) -> str:
+        """The prefix of this table's IDs (``ent`` for ``ent-0001``), read from the key's pattern."""
+        key_field = next(f for f in self.fields if f["name"] == self.primary_key)
+        return str(key_field["constraints"]["pattern"]).split("-", 1)[0]
+
+    @property
+    def missing_values(self) -> list[str]:
+        return list(self.schema.get("missingValues", [""]))
+
+
+class DataPackage:
+    """A directory holding ``datapackage.json`` with the schemas and CSV files it names."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.descriptor_path = root / DESCRIPTOR
+        try:
+            self.descriptor: dict[str, Any] = json.loads(self.descriptor_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise PackageError(f"{self.descriptor_path}: no such file; expected a data package here") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise PackageError(f"{self.descriptor_path}: not valid UTF-8 JSON ({error})") from None
+        if not isinstance(self.descriptor, dict) or not isinstance(self.descriptor.get("resources"), list):
+            raise PackageError(f"{self.descriptor_path}: has no list of 'resources'")
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> DataPackage:
+        """The package at ``path`` (a directory or its ``datapackage.json``), or the bundled one."""
+        if path is None:
+            return cls(bundled_root())
+        candidate = Path(path)
+        if candidate.name == DESCRIPTOR:
+            candidate = candidate.parent
+        if not candidate.is_dir():
+            raise PackageError(f"{path}: no such directory")
+        return cls(candidate)
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        tables = {}
+        for resource in self.descriptor["resources"]:
+            name = resource.get("name", "?")
+            schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
+            try:
+                schema = json.loads(schema_path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing") from None
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                raise PackageError(f"{schema_path}: not valid UTF-8 JSON ({error})") from None
+            tables[name] = Table(
+                name=name,
+                title=resource.get("title", name),
+                description=resource.get("description", ""),
+                csv_path=self.inside(resource.get("path"), f"resource '{name}' path"),
+                schema=schema,
+            )
+        return tables
+
+    def table(self, name: str) -> Table:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.tables)}") from None
+
+    def table_for_id(self, record_id: str) -> Table | None:
+        """The table whose IDs carry this ID's prefix, if any."""
+        prefix = record_id.split("-", 1)[0]
+        return next((t for t in self.tables.values() if t.id_prefix == prefix), None)
+
+    def inside(self, relative: object, what: str) -> Path:
+        """Resolve a path named by the descriptor, refusing anything that leaves the package."""
+        if not isinstance(relative, str) or not relative:
+            raise PackageError(f"{self.descriptor_path}: {what} must be a relative file path")
+        if "://" in relative or relative.startswith(("/", "~")) or ".." in Path(relative).parts:
+            raise PackageError(f"{self.descriptor_path}: {what} {relative!r} points outside the package")
+        resolved = (self.root / relative).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise PackageError(f"{self.descriptor_path}: {what} {relative!r} leads outside the package")
+        return resolved
+
+
+def bundled_root() -> Path:
+    """The package shipped with the library: inside the wheel, or the repository when run from a checkout."""
+    bundled = Path(str(resources.files("cacdata") / BUNDLE_DIR))
+    if (bundled / DESCRIPTOR).is_file():
+        return bundled
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / DESCRIPTOR).is_file():
+        return checkout
+    raise PackageError("the bundled data package is missing from this installation of cacdata")

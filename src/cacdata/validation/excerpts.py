@@ -1,0 +1,81 @@
+"""Check that excerpts appear verbatim in the stored texts of their sources.
+
+A text file is matched to its source row by content: the SHA-256 of the file's bytes equals the row's
+``text_sha256``. File names therefore do not matter, and a changed text never passes for the cited one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from cacdata.package import DataPackage
+from cacdata.validation.csv_lines import read_rows
+from cacdata.validation.report import Failure
+from cacdata.validation.references import CITATIONS
+
+WHITE_SPACE = re.compile(r"\s+")
+ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
+
+
+def collapse(text: str) -> str:
+    """Runs of white space become one space: the only difference an excerpt may have from its source."""
+    return WHITE_SPACE.sub(" ", text).strip()
+
+
+def texts_by_hash(folder: Path) -> dict[str, Path]:
+    return {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(folder.iterdir()) if path.is_file()}
+
+
+def check_excerpts(package: DataPackage, folder: Path) -> list[Failure]:
+    """Every excerpt of a source whose text is in ``folder`` must be found in that text."""
+    texts = texts_by_hash(folder)
+    sources = package.table("sources")
+    text_of_source: dict[str, str] = {}
+    for row in read_rows(sources.csv_path):
+        path = texts.get(row.cells.get("text_sha256", ""))
+        if path is not None:
+            try:
+                text_of_source[row.cells["source_id"]] = collapse(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                continue
+    citations = package.table(CITATIONS)
+    file = str(citations.csv_path.relative_to(package.root.resolve()))
+    failures = []
+    for row in read_rows(citations.csv_path):
+        if row.cells.get("locator") == ADDRESS:
+            continue  # checked against the URL by check_address_excerpts
+        text = text_of_source.get(row.cells.get("source_id", ""))
+        excerpt = collapse(row.cells.get("excerpt", ""))
+        if text is not None and excerpt and excerpt not in text:
+            failures.append(Failure(
+                "excerpt-verbatim",
+                f"The excerpt does not appear in the text of {row.cells['source_id']}; copy it character for character.",
+                file, CITATIONS, row.line, "excerpt", row.cells.get("excerpt"),
+            ))
+    return failures
+
+
+def matched_sources(package: DataPackage, folder: Path) -> list[str]:
+    """IDs of the sources whose text is in ``folder``: so a run can say what it actually checked."""
+    texts = texts_by_hash(folder)
+    rows = read_rows(package.table("sources").csv_path)
+    return [row.cells["source_id"] for row in rows if row.cells.get("text_sha256", "") in texts]
+
+
+def check_address_excerpts(package: DataPackage) -> list[Failure]:
+    """A citation located at the ``address`` must quote its source's URL; needs no stored text."""
+    urls = {row.cells.get("source_id", ""): row.cells.get("url", "") for row in read_rows(package.table("sources").csv_path)}
+    citations = package.table(CITATIONS)
+    file = str(citations.csv_path.relative_to(package.root.resolve()))
+    failures = []
+    for row in read_rows(citations.csv_path):
+        excerpt = row.cells.get("excerpt", "")
+        if row.cells.get("locator") == ADDRESS and excerpt not in urls.get(row.cells.get("source_id", ""), ""):
+            failures.append(Failure(
+                "excerpt-verbatim",
+                f"The excerpt is located at the address but is not part of the URL of {row.cells.get('source_id')}.",
+                file, CITATIONS, row.line, "excerpt", excerpt,
+            ))
+    return failures

@@ -1,0 +1,47 @@
+"""Byte-level rules that keep every change diffable: UTF-8 without BOM, LF endings, rows sorted by key."""
+
+from __future__ import annotations
+
+from cacdata.package import DataPackage, Table
+from cacdata.validation.csv_lines import read_rows
+from cacdata.validation.report import Failure
+
+
+def check_files(package: DataPackage) -> list[Failure]:
+    failures: list[Failure] = []
+    for table in package.tables.values():
+        failures += _check_bytes(package, table)
+    return failures
+
+
+def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
+    file = _relative(package, table)
+    try:
+        data = table.csv_path.read_bytes()
+    except OSError:
+        return []  # frictionless reports the missing file
+    failures = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        failures.append(Failure("utf8-bom", "The file starts with a byte-order mark; save it as UTF-8 without BOM.", file, table.name, 1))
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if raw.endswith(b"\r"):
+            failures.append(Failure("line-ending", "The line ends with CR LF; use LF line endings only.", file, table.name, number))
+            break
+    if data and not data.endswith(b"\n"):
+        failures.append(Failure("final-newline", "The file does not end with a newline.", file, table.name, data.count(b"\n") + 1))
+    try:
+        rows = read_rows(table.csv_path)
+    except UnicodeDecodeError:
+        return failures  # frictionless reports the encoding
+    key = table.primary_key
+    for previous, row in zip(rows, rows[1:]):
+        if row.cells.get(key, "") < previous.cells.get(key, ""):
+            failures.append(Failure(
+                "row-order", f"Rows must be sorted by {key}; this row comes after {previous.cells.get(key)!r}.",
+                file, table.name, row.line, key, row.cells.get(key),
+            ))
+    return failures
+
+
+def _relative(package: DataPackage, table: Table) -> str:
+    return str(table.csv_path.relative_to(package.root.resolve()))

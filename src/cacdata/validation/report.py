@@ -1,0 +1,51 @@
+"""What a validation run found: one flat list of failures, each naming file, line and field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One fault, located as precisely as the check can: physical CSV line and column where there is one."""
+
+    rule: str
+    message: str
+    file: str
+    table: str | None = None
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def describe(self) -> str:
+        place = self.file + (f":{self.line}" if self.line is not None else "")
+        where = f" column {self.column!r}" if self.column else ""
+        shown = f" value {_shorten(self.value)!r}" if self.value not in (None, "") else ""
+        return f"{place}:{where}{shown} [{self.rule}] {self.message}"
+
+
+@dataclass
+class Report:
+    """All failures of a run, in the order the checks found them."""
+
+    failures: list[Failure] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.failures
+
+    def to_json_lines(self) -> str:
+        return "\n".join(json.dumps(asdict(failure), ensure_ascii=False) for failure in self.failures)
+
+    def to_text(self) -> str:
+        lines = [failure.describe() for failure in self.failures]
+        lines.append(f"{len(self.failures)} failure(s); checks run: {', '.join(self.checked)}")
+        return "\n".join(lines)
+
+
+def _shorten(value: str | None, limit: int = 80) -> str | None:
+    if value is None or len(value) <= limit:
+        return value
+    return value[: limit - 1] + "…"

@@ -1,0 +1,79 @@
+"""Run the stock Frictionless validator and restate what it finds as our failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cacdata.package import DataPackage
+from cacdata.validation.csv_lines import row_start_lines
+from cacdata.validation.report import Failure
+
+# A sentence a contributor can act on, per Frictionless error type; the error's own note follows it.
+ADVICE = {
+    "type-error": "The value is not of the field's type.",
+    "constraint-error": "The value breaks a constraint of the field.",
+    "unique-error": "The value must be unique in this column but appears in an earlier row.",
+    "primary-key": "The primary key repeats an earlier row's; IDs are minted once and never reused.",
+    "foreign-key": "The reference points at no row of the table it refers to.",
+    "missing-cell": "The row has fewer cells than the header.",
+    "extra-cell": "The row has more cells than the header.",
+    "blank-row": "The row is empty; remove it.",
+    "missing-label": "A column the schema requires is missing from the header.",
+    "extra-label": "The header has a column the schema does not describe.",
+    "incorrect-label": "The header's column name differs from the schema's.",
+    "duplicate-label": "The header names the same column twice.",
+    "blank-label": "A header cell is empty.",
+    "encoding-error": "The file is not valid UTF-8.",
+    "scheme-error": "The file cannot be opened.",
+    "hash-count": "The file's content differs from the hash recorded in datapackage.json.",
+    "byte-count": "The file's size differs from the bytes recorded in datapackage.json.",
+}
+
+
+def run_frictionless(package: DataPackage) -> list[Failure]:
+    """Every error stock ``frictionless validate`` reports for the package, with physical line numbers."""
+    import frictionless
+
+    report = frictionless.validate(str(package.descriptor_path))
+    failures = [_package_failure(package, error) for error in report.errors]
+    for task in report.tasks:
+        table = package.tables.get(task.name)
+        lines = _safe_lines(table.csv_path) if table else []
+        for error in task.errors:
+            failures.append(_table_failure(package, task.name, task.place, lines, error))
+    return failures
+
+
+def _package_failure(package: DataPackage, error: Any) -> Failure:
+    return Failure(rule=error.type, message=error.note or error.message, file=package.descriptor_path.name)
+
+
+def _table_failure(package: DataPackage, name: str, place: str, lines: list[int], error: Any) -> Failure:
+    row_number = getattr(error, "row_number", None)
+    line = None
+    if row_number is not None:
+        line = lines[row_number - 1] if 0 < row_number <= len(lines) else row_number
+    elif getattr(error, "label", None) is not None or error.type.endswith("label"):
+        line = 1
+    column = getattr(error, "field_name", None) or ", ".join(getattr(error, "field_names", []) or []) or None
+    value = getattr(error, "cell", None)
+    if value is None and getattr(error, "field_cells", None):
+        value = ", ".join(str(cell) for cell in error.field_cells)
+    advice = ADVICE.get(error.type, error.title + ".")
+    return Failure(
+        rule=error.type,
+        message=f"{advice} ({error.note})" if error.note else advice,
+        file=str(Path(place)) if place else package.descriptor_path.name,
+        table=name,
+        line=line,
+        column=column,
+        value=None if value is None else str(value),
+    )
+
+
+def _safe_lines(path: Path) -> list[int]:
+    try:
+        return row_start_lines(path)
+    except (OSError, UnicodeDecodeError):
+        return []
