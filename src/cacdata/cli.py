@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,13 +28,13 @@ PackageOption = Annotated[
 ]
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -134,8 +134,11 @@ def get(
     for item in record.evidence:
         citation, source = item.citation, item.source
         typer.echo(f"\n  {citation['citation_id']}" + (f" (field {citation['field']})" if citation["field"] else ""))
-        typer.echo(f"    \"{citation['excerpt']}\"")
-        typer.echo(f"    {source['source_id']}: {source['title'] or '(untitled)'}" + (f", {citation['locator']}" if citation["locator"] else ""))
+        typer.echo(f'    "{citation["excerpt"]}"')
+        typer.echo(
+            f"    {source['source_id']}: {source['title'] or '(untitled)'}"
+            + (f", {citation['locator']}" if citation["locator"] else "")
+        )
         address = source["url"] or source["read_at_url"]
         if address:
             typer.echo(f"    {address}" + ("" if source["url"] else " (where the text was read)"))
@@ -148,7 +151,9 @@ def validate(
         Optional[Path],  # noqa: UP045
         typer.Option("--texts", help="Folder of source texts; files are matched to sources by SHA-256."),
     ] = None,
-    output: Annotated[ReportFormat, typer.Option("--format", help="text, or json: one object per failure.")] = ReportFormat.text,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", help="text, or json: one object per failure.")
+    ] = ReportFormat.text,
 ) -> None:
     """Check the package: stock Frictionless checks, citations, file hygiene, excerpts in their texts.
 

@@ -54,9 +54,10 @@ def read_table(table: Table) -> pd.DataFrame:
     return pd.DataFrame({field["name"]: _typed(raw[field["name"]], field, table) for field in table.fields})
 
 
-def _typed(column: pd.Series, field: dict[str, Any], table: Table) -> pd.Series:
+def _typed(column: pd.Series[Any], field: dict[str, Any], table: Table) -> pd.Series[Any]:
     dtype = pandas_dtype(field)
     present = column.notna()
+    typed: pd.Series[Any]
     if isinstance(dtype, pd.CategoricalDtype):
         typed = column.astype(dtype)
         lost = present & typed.isna()

@@ -42,16 +42,16 @@ def get_record(record_id: str, path: str | Path | None = None) -> Record:
     return Record(table.name, _plain(match.iloc[0].to_dict()), evidence)
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
+def _plain(row: dict[Any, Any]) -> dict[str, Any]:
     """Cells as JSON-ready values: missing becomes None, dates become ISO strings."""
     plain: dict[str, Any] = {}
     for key, value in row.items():
         if value is None or (not isinstance(value, str) and _is_missing(value)):
-            plain[key] = None
+            plain[str(key)] = None
         elif hasattr(value, "date") and callable(value.date):
-            plain[key] = value.date().isoformat()
+            plain[str(key)] = value.date().isoformat()
         else:
-            plain[key] = value
+            plain[str(key)] = value
     return plain
 
 

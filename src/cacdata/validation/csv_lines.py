@@ -25,7 +25,7 @@ def read_rows(path: Path) -> list[CsvRow]:
         rows = []
         start = reader.line_num + 1
         for cells in reader:
-            rows.append(CsvRow(start, dict(zip(header, cells + [""] * (len(header) - len(cells))))))
+            rows.append(CsvRow(start, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False))))
             start = reader.line_num + 1
         return rows
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from cacdata.package import DataPackage
 from cacdata.validation.csv_lines import read_rows
-from cacdata.validation.report import Failure
 from cacdata.validation.references import CITATIONS
+from cacdata.validation.report import Failure
 
 WHITE_SPACE = re.compile(r"\s+")
 ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
@@ -49,11 +49,17 @@ def check_excerpts(package: DataPackage, folder: Path) -> list[Failure]:
         text = text_of_source.get(row.cells.get("source_id", ""))
         excerpt = collapse(row.cells.get("excerpt", ""))
         if text is not None and excerpt and excerpt not in text:
-            failures.append(Failure(
-                "excerpt-verbatim",
-                f"The excerpt does not appear in the text of {row.cells['source_id']}; copy it character for character.",
-                file, CITATIONS, row.line, "excerpt", row.cells.get("excerpt"),
-            ))
+            failures.append(
+                Failure(
+                    "excerpt-verbatim",
+                    f"The excerpt is not in the text of {row.cells['source_id']}; copy it character for character.",
+                    file,
+                    CITATIONS,
+                    row.line,
+                    "excerpt",
+                    row.cells.get("excerpt"),
+                )
+            )
     return failures
 
 
@@ -66,16 +72,24 @@ def matched_sources(package: DataPackage, folder: Path) -> list[str]:
 
 def check_address_excerpts(package: DataPackage) -> list[Failure]:
     """A citation located at the ``address`` must quote its source's URL; needs no stored text."""
-    urls = {row.cells.get("source_id", ""): row.cells.get("url", "") for row in read_rows(package.table("sources").csv_path)}
+    urls = {
+        row.cells.get("source_id", ""): row.cells.get("url", "") for row in read_rows(package.table("sources").csv_path)
+    }
     citations = package.table(CITATIONS)
     file = str(citations.csv_path.relative_to(package.root.resolve()))
     failures = []
     for row in read_rows(citations.csv_path):
         excerpt = row.cells.get("excerpt", "")
         if row.cells.get("locator") == ADDRESS and excerpt not in urls.get(row.cells.get("source_id", ""), ""):
-            failures.append(Failure(
-                "excerpt-verbatim",
-                f"The excerpt is located at the address but is not part of the URL of {row.cells.get('source_id')}.",
-                file, CITATIONS, row.line, "excerpt", excerpt,
-            ))
+            failures.append(
+                Failure(
+                    "excerpt-verbatim",
+                    f"The excerpt is located at the address but is not in the URL of {row.cells.get('source_id')}.",
+                    file,
+                    CITATIONS,
+                    row.line,
+                    "excerpt",
+                    excerpt,
+                )
+            )
     return failures

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from cacdata.package import DataPackage, Table
 from cacdata.validation.csv_lines import read_rows
 from cacdata.validation.report import Failure
@@ -22,24 +24,39 @@ def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
         return []  # frictionless reports the missing file
     failures = []
     if data.startswith(b"\xef\xbb\xbf"):
-        failures.append(Failure("utf8-bom", "The file starts with a byte-order mark; save it as UTF-8 without BOM.", file, table.name, 1))
+        failures.append(
+            Failure(
+                "utf8-bom", "The file starts with a byte-order mark; save it as UTF-8 without BOM.", file, table.name, 1
+            )
+        )
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if raw.endswith(b"\r"):
-            failures.append(Failure("line-ending", "The line ends with CR LF; use LF line endings only.", file, table.name, number))
+            failures.append(
+                Failure("line-ending", "The line ends with CR LF; use LF line endings only.", file, table.name, number)
+            )
             break
     if data and not data.endswith(b"\n"):
-        failures.append(Failure("final-newline", "The file does not end with a newline.", file, table.name, data.count(b"\n") + 1))
+        failures.append(
+            Failure("final-newline", "The file does not end with a newline.", file, table.name, data.count(b"\n") + 1)
+        )
     try:
         rows = read_rows(table.csv_path)
     except UnicodeDecodeError:
         return failures  # frictionless reports the encoding
     key = table.primary_key
-    for previous, row in zip(rows, rows[1:]):
+    for previous, row in pairwise(rows):
         if row.cells.get(key, "") < previous.cells.get(key, ""):
-            failures.append(Failure(
-                "row-order", f"Rows must be sorted by {key}; this row comes after {previous.cells.get(key)!r}.",
-                file, table.name, row.line, key, row.cells.get(key),
-            ))
+            failures.append(
+                Failure(
+                    "row-order",
+                    f"Rows must be sorted by {key}; this row comes after {previous.cells.get(key)!r}.",
+                    file,
+                    table.name,
+                    row.line,
+                    key,
+                    row.cells.get(key),
+                )
+            )
     return failures
 
 

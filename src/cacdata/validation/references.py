@@ -12,7 +12,13 @@ CITATIONS = "citations"
 def check_references(package: DataPackage) -> list[Failure]:
     rows = _all_rows(package)
     if CITATIONS not in rows:
-        return [Failure("missing-table", f"The package has no '{CITATIONS}' table, so no record is cited.", package.descriptor_path.name)]
+        return [
+            Failure(
+                "missing-table",
+                f"The package has no '{CITATIONS}' table, so no record is cited.",
+                package.descriptor_path.name,
+            )
+        ]
     citations = package.table(CITATIONS)
     failures = _check_targets(package, citations, rows)
     failures += _check_every_record_cited(package, rows)
@@ -43,21 +49,42 @@ def _check_targets(package: DataPackage, citations: Table, rows: dict[str, list[
             continue  # a required-field error already
         target = package.table_for_id(record_id)
         if target is None or target.name == CITATIONS:
-            failures.append(Failure(
-                "citation-target", f"The ID's prefix names no citable table (prefixes: {_prefixes(package)}).",
-                file, CITATIONS, row.line, "record_id", record_id,
-            ))
+            failures.append(
+                Failure(
+                    "citation-target",
+                    f"The ID's prefix names no citable table (prefixes: {_prefixes(package)}).",
+                    file,
+                    CITATIONS,
+                    row.line,
+                    "record_id",
+                    record_id,
+                )
+            )
         elif target.name in rows and record_id not in _ids(target, rows[target.name]):
-            failures.append(Failure(
-                "citation-target", f"No row of table '{target.name}' has this ID.",
-                file, CITATIONS, row.line, "record_id", record_id,
-            ))
+            failures.append(
+                Failure(
+                    "citation-target",
+                    f"No row of table '{target.name}' has this ID.",
+                    file,
+                    CITATIONS,
+                    row.line,
+                    "record_id",
+                    record_id,
+                )
+            )
         field = row.cells.get("field", "")
         if target is not None and field and field not in target.field_names:
-            failures.append(Failure(
-                "citation-field", f"Table '{target.name}' has no field of this name.",
-                file, CITATIONS, row.line, "field", field,
-            ))
+            failures.append(
+                Failure(
+                    "citation-field",
+                    f"Table '{target.name}' has no field of this name.",
+                    file,
+                    CITATIONS,
+                    row.line,
+                    "field",
+                    field,
+                )
+            )
     return failures
 
 
@@ -70,10 +97,17 @@ def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]
         for row in rows[name]:
             record_id = row.cells.get(table.primary_key, "")
             if record_id and record_id not in cited:
-                failures.append(Failure(
-                    "uncited-record", "No citation supports this record; add a citations row with a verbatim excerpt.",
-                    _file(package, table), name, row.line, table.primary_key, record_id,
-                ))
+                failures.append(
+                    Failure(
+                        "uncited-record",
+                        "No citation supports this record; add a citations row with a verbatim excerpt.",
+                        _file(package, table),
+                        name,
+                        row.line,
+                        table.primary_key,
+                        record_id,
+                    )
+                )
     return failures
 
 
@@ -86,10 +120,17 @@ def _check_date_order(package: DataPackage, rows: dict[str, list[CsvRow]]) -> li
         for row in rows[name]:
             start, end = row.cells.get("date_start", ""), row.cells.get("date_end", "")
             if start and end and end < start:  # ISO dates order as text; malformed ones are type errors
-                failures.append(Failure(
-                    "date-order", f"The end date is before the start date ({start}).",
-                    _file(package, table), name, row.line, "date_end", end,
-                ))
+                failures.append(
+                    Failure(
+                        "date-order",
+                        f"The end date is before the start date ({start}).",
+                        _file(package, table),
+                        name,
+                        row.line,
+                        "date_end",
+                        end,
+                    )
+                )
     return failures
 
 

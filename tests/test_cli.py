@@ -1,0 +1,119 @@
+"""The command line, run in-process: output and exit codes 0 (valid), 1 (invalid), 2 (unusable input)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import cacdata
+from cacdata.cli import app
+from conftest import SOURCE_TEXTS, needs_texts
+
+runner = CliRunner()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == cacdata.__version__
+
+
+def test_tables_lists_names_and_row_counts() -> None:
+    result = runner.invoke(app, ["tables"])
+    assert result.exit_code == 0
+    for name in cacdata.tables():
+        assert any(line.split()[:2] == [name, str(len(cacdata.load(name)))] for line in result.stdout.splitlines())
+
+
+def test_show_csv_round_trips_the_table() -> None:
+    result = runner.invoke(app, ["show", "sources", "--format", "csv"])
+    assert result.exit_code == 0
+    shown = result.stdout.splitlines()
+    assert shown[0] == ",".join(cacdata.load("sources").columns)
+    assert len(shown) == len(cacdata.load("sources")) + 1
+
+
+def test_show_json_has_every_record() -> None:
+    result = runner.invoke(app, ["show", "events", "--format", "json"])
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    assert [r["event_id"] for r in records] == list(cacdata.load("events")["event_id"])
+
+
+def test_show_unknown_table_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["show", "nope"])
+    assert result.exit_code == 2
+    assert "no table 'nope'" in result.stderr
+
+
+def test_get_prints_the_record_with_its_excerpts_and_sources() -> None:
+    result = runner.invoke(app, ["get", "evt-0003", "--format", "json"])
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["fields"]["date_start"] == "2021-03-18"
+    citations = cacdata.load("citations")
+    assert len(record["evidence"]) == (citations["record_id"] == "evt-0003").sum()
+    assert all(item["source"]["source_id"] == item["citation"]["source_id"] for item in record["evidence"])
+
+
+def test_get_text_shows_excerpt() -> None:
+    result = runner.invoke(app, ["get", "ent-0018"])
+    assert result.exit_code == 0
+    assert "face-swapping app Quyan" in result.stdout
+
+
+def test_get_unknown_id_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["get", "evt-9999"])
+    assert result.exit_code == 2
+    assert "no record 'evt-9999'" in result.stderr
+
+
+@needs_texts
+def test_validate_valid_package_exits_0() -> None:
+    result = runner.invoke(app, ["validate", "--texts", str(SOURCE_TEXTS)])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("valid")
+
+
+def test_validate_invalid_package_exits_1_naming_file_line_and_field(
+    edit_cell: Callable[..., int], package_copy: Path
+) -> None:
+    line = edit_cell("events", "evt-0003", "date_start", "2021-02-30")
+    result = runner.invoke(app, ["validate", str(package_copy)])
+    assert result.exit_code == 1
+    assert f"data/events.csv:{line}: column 'date_start' value '2021-02-30' [type-error]" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_validate_json_is_one_object_per_failure(edit_cell: Callable[..., int], package_copy: Path) -> None:
+    edit_cell("events", "evt-0003", "date_start", "2021-02-30")
+    edit_cell("participants", "par-0001", "role", "actr")
+    result = runner.invoke(app, ["validate", str(package_copy), "--format", "json"])
+    assert result.exit_code == 1
+    failures = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {(f["table"], f["column"]) for f in failures} >= {("events", "date_start"), ("participants", "role")}
+
+
+@pytest.mark.parametrize("args", [["validate", "/no/such/dir"], ["validate", "--texts", "/no/such/dir"]])
+def test_validate_missing_path_exits_2(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "no such" in result.stderr
+
+
+def test_validate_unreadable_descriptor_exits_2(package_copy: Path) -> None:
+    (package_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(package_copy)])
+    assert result.exit_code == 2
+    assert "not valid UTF-8 JSON" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["tables", "show", "get", "validate"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: cacdata" in result.stdout
