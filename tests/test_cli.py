@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import cacdata
 from cacdata.cli import app
+
 from conftest import SOURCE_TEXTS, needs_texts
 
 runner = CliRunner()
@@ -112,7 +113,7 @@ def test_validate_unreadable_descriptor_exits_2(package_copy: Path) -> None:
     assert "not valid UTF-8 JSON" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["tables", "show", "get", "validate"])
+@pytest.mark.parametrize("command", ["tables", "show", "get", "validate", "codebook"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0

@@ -11,6 +11,7 @@ import pytest
 import cacdata
 from cacdata.package import DataPackage
 from cacdata.validation import validate
+
 from conftest import REPO, SOURCE_TEXTS, needs_texts
 
 PACKAGE = DataPackage.open()

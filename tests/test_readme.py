@@ -7,6 +7,7 @@ import tomllib
 
 import cacdata
 from cacdata.package import DataPackage
+
 from conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ import pytest
 
 from cacdata.package import PackageError
 from cacdata.validation import Failure, validate
+
 from conftest import SOURCE_TEXTS, line_of, needs_texts, read_csv, write_csv
 
 

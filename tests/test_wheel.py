@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import cacdata
+
 from conftest import REPO
 
 CHECK = """

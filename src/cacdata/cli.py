@@ -145,6 +145,24 @@ def get(
 
 
 @app.command()
+def codebook(
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of printing.")] = None,  # noqa: UP045
+    path: PackageOption = None,
+) -> None:
+    """Write the data dictionary (every table and field) from the schemas, as Markdown.
+
+    Example: cacdata codebook --out docs/data-dictionary.md
+    """
+    from cacdata.codebook import render_codebook
+
+    text = render_codebook(_open(path))
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@app.command()
 def validate(
     path: Annotated[Optional[Path], typer.Argument(help="Package directory; default: the bundled one.")] = None,  # noqa: UP045
     texts: Annotated[
