@@ -117,6 +117,10 @@ class DataPackage:
         prefix = record_id.split("-", 1)[0]
         return next((t for t in self.tables.values() if t.id_prefix == prefix), None)
 
+    def relative(self, path: Path) -> str:
+        """A path inside the package as messages show it: relative to the package's root."""
+        return str(path.relative_to(self.root.resolve()))
+
     def inside(self, relative: object, what: str) -> Path:
         """Resolve a path named by the descriptor, refusing anything that leaves the package."""
         if not isinstance(relative, str) or not relative:

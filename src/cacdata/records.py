@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cacdata.frames import read_table
 from cacdata.package import DataPackage
 
@@ -46,16 +48,10 @@ def _plain(row: dict[Any, Any]) -> dict[str, Any]:
     """Cells as JSON-ready values: missing becomes None, dates become ISO strings."""
     plain: dict[str, Any] = {}
     for key, value in row.items():
-        if value is None or (not isinstance(value, str) and _is_missing(value)):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
             plain[str(key)] = None
         elif hasattr(value, "date") and callable(value.date):
             plain[str(key)] = value.date().isoformat()
         else:
             plain[str(key)] = value
     return plain
-
-
-def _is_missing(value: Any) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))

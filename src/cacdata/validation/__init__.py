@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cacdata.package import DataPackage
-from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, matched_sources
+from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, source_texts
 from cacdata.validation.files import check_files
 from cacdata.validation.references import check_references
 from cacdata.validation.report import Failure, Report
@@ -34,7 +34,7 @@ def validate(path: str | Path | None = None, texts: str | Path | None = None) ->
     report.failures += check_address_excerpts(package)
     report.checked.append("address excerpts")
     if texts is not None:
-        folder = Path(texts)
-        report.failures += check_excerpts(package, folder)
-        report.checked.append(f"excerpts ({len(matched_sources(package, folder))} source text(s) matched)")
+        text_of_source = source_texts(package, Path(texts))
+        report.failures += check_excerpts(package, text_of_source)
+        report.checked.append(f"excerpts ({len(text_of_source)} source text(s) matched)")
     return report

@@ -24,24 +24,26 @@ def collapse(text: str) -> str:
     return WHITE_SPACE.sub(" ", text).strip()
 
 
-def texts_by_hash(folder: Path) -> dict[str, Path]:
-    return {hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(folder.iterdir()) if path.is_file()}
-
-
-def check_excerpts(package: DataPackage, folder: Path) -> list[Failure]:
-    """Every excerpt of a source whose text is in ``folder`` must be found in that text."""
-    texts = texts_by_hash(folder)
-    sources = package.table("sources")
-    text_of_source: dict[str, str] = {}
-    for row in read_rows(sources.csv_path):
-        path = texts.get(row.cells.get("text_sha256", ""))
+def source_texts(package: DataPackage, folder: Path) -> dict[str, str]:
+    """The collapsed text of each source whose ``text_sha256`` matches a file in ``folder``, by source ID."""
+    by_hash = {
+        hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(folder.iterdir()) if path.is_file()
+    }
+    texts = {}
+    for row in read_rows(package.table("sources").csv_path):
+        path = by_hash.get(row.cells.get("text_sha256", ""))
         if path is not None:
             try:
-                text_of_source[row.cells["source_id"]] = collapse(path.read_text(encoding="utf-8"))
+                texts[row.cells["source_id"]] = collapse(path.read_text(encoding="utf-8"))
             except UnicodeDecodeError:
-                continue
+                continue  # a matching hash on undecodable bytes cannot be quoted from
+    return texts
+
+
+def check_excerpts(package: DataPackage, text_of_source: dict[str, str]) -> list[Failure]:
+    """Every excerpt of a source with a stored text (see ``source_texts``) must be found in that text."""
     citations = package.table(CITATIONS)
-    file = str(citations.csv_path.relative_to(package.root.resolve()))
+    file = package.relative(citations.csv_path)
     failures = []
     for row in read_rows(citations.csv_path):
         if row.cells.get("locator") == ADDRESS:
@@ -63,20 +65,13 @@ def check_excerpts(package: DataPackage, folder: Path) -> list[Failure]:
     return failures
 
 
-def matched_sources(package: DataPackage, folder: Path) -> list[str]:
-    """IDs of the sources whose text is in ``folder``: so a run can say what it actually checked."""
-    texts = texts_by_hash(folder)
-    rows = read_rows(package.table("sources").csv_path)
-    return [row.cells["source_id"] for row in rows if row.cells.get("text_sha256", "") in texts]
-
-
 def check_address_excerpts(package: DataPackage) -> list[Failure]:
     """A citation located at the ``address`` must quote its source's URL; needs no stored text."""
     urls = {
         row.cells.get("source_id", ""): row.cells.get("url", "") for row in read_rows(package.table("sources").csv_path)
     }
     citations = package.table(CITATIONS)
-    file = str(citations.csv_path.relative_to(package.root.resolve()))
+    file = package.relative(citations.csv_path)
     failures = []
     for row in read_rows(citations.csv_path):
         excerpt = row.cells.get("excerpt", "")

@@ -17,7 +17,7 @@ def check_files(package: DataPackage) -> list[Failure]:
 
 
 def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
-    file = _relative(package, table)
+    file = package.relative(table.csv_path)
     try:
         data = table.csv_path.read_bytes()
     except OSError:
@@ -58,7 +58,3 @@ def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
                 )
             )
     return failures
-
-
-def _relative(package: DataPackage, table: Table) -> str:
-    return str(table.csv_path.relative_to(package.root.resolve()))

@@ -42,7 +42,8 @@ def _ids(table: Table, rows: list[CsvRow]) -> set[str]:
 
 def _check_targets(package: DataPackage, citations: Table, rows: dict[str, list[CsvRow]]) -> list[Failure]:
     failures = []
-    file = _file(package, citations)
+    file = package.relative(citations.csv_path)
+    ids = {name: _ids(package.table(name), table_rows) for name, table_rows in rows.items()}
     for row in rows[CITATIONS]:
         record_id = row.cells.get("record_id", "")
         if not record_id:
@@ -60,7 +61,7 @@ def _check_targets(package: DataPackage, citations: Table, rows: dict[str, list[
                     record_id,
                 )
             )
-        elif target.name in rows and record_id not in _ids(target, rows[target.name]):
+        elif target.name in ids and record_id not in ids[target.name]:
             failures.append(
                 Failure(
                     "citation-target",
@@ -101,7 +102,7 @@ def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]
                     Failure(
                         "uncited-record",
                         "No citation supports this record; add a citations row with a verbatim excerpt.",
-                        _file(package, table),
+                        package.relative(table.csv_path),
                         name,
                         row.line,
                         table.primary_key,
@@ -124,7 +125,7 @@ def _check_date_order(package: DataPackage, rows: dict[str, list[CsvRow]]) -> li
                     Failure(
                         "date-order",
                         f"The end date is before the start date ({start}).",
-                        _file(package, table),
+                        package.relative(table.csv_path),
                         name,
                         row.line,
                         "date_end",
@@ -136,7 +137,3 @@ def _check_date_order(package: DataPackage, rows: dict[str, list[CsvRow]]) -> li
 
 def _prefixes(package: DataPackage) -> str:
     return ", ".join(f"{t.id_prefix}- ({t.name})" for t in package.tables.values() if t.name != CITATIONS)
-
-
-def _file(package: DataPackage, table: Table) -> str:
-    return str(table.csv_path.relative_to(package.root.resolve()))
