@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -118,3 +119,29 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: cacdata" in result.stdout
+
+
+def test_stamp_records_sizes_and_hashes_and_only_the_descriptor_changes(
+    edit_cell: Callable[..., int], package_copy: Path
+) -> None:
+    edit_cell("events", "evt-0003", "notes", "Edited by hand.")
+    assert runner.invoke(app, ["validate", str(package_copy)]).exit_code == 1  # hash-count: not stamped
+    data_before = (package_copy / "data" / "events.csv").read_bytes()
+    result = runner.invoke(app, ["stamp", "--path", str(package_copy)])
+    assert result.exit_code == 0 and result.stdout.strip() == "stamped: events"
+    resource = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))["resources"][1]
+    assert resource["bytes"] == len(data_before)
+    assert resource["hash"] == "sha256:" + hashlib.sha256(data_before).hexdigest()
+    assert (package_copy / "data" / "events.csv").read_bytes() == data_before
+    assert runner.invoke(app, ["validate", str(package_copy)]).exit_code == 0
+    again = runner.invoke(app, ["stamp", "--path", str(package_copy)])
+    assert again.stdout.strip() == "every resource's stamp is current"
+
+
+def test_the_repository_is_stamped() -> None:
+    from cacdata.package import DataPackage
+    from cacdata.stamp import file_stamp
+
+    package = DataPackage.open()
+    for resource in package.descriptor["resources"]:
+        assert (resource["bytes"], resource["hash"]) == file_stamp(package.table(resource["name"]).csv_path)

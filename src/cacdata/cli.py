@@ -163,6 +163,18 @@ def codebook(
 
 
 @app.command()
+def stamp(path: PackageOption = None) -> None:
+    """Record each file's size and SHA-256 in datapackage.json; run it after editing a CSV.
+
+    Example: cacdata stamp
+    """
+    from cacdata.stamp import stamp as stamp_package
+
+    changed = stamp_package(_open(path))
+    typer.echo(f"stamped: {', '.join(changed)}" if changed else "every resource's stamp is current")
+
+
+@app.command()
 def validate(
     path: Annotated[Optional[Path], typer.Argument(help="Package directory; default: the bundled one.")] = None,  # noqa: UP045
     texts: Annotated[

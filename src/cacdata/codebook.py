@@ -11,6 +11,8 @@ from typing import Any
 
 from cacdata.package import DataPackage, Table
 from cacdata.validation.csv_lines import read_rows
+from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT
+from cacdata.validation.semantics import ENTITY_TYPES, REQUIRED_WITH
 
 MEANING_END = re.compile(r";\s*`|\.\s+[A-Z]|\.?$")
 
@@ -32,6 +34,9 @@ def _table_section(table: Table) -> list[str]:
     examples = _examples(table)
     lines = [f"## `{table.name}`: {table.title}", "", table.description, ""]
     lines.append(f"File `data/{table.csv_path.name}`; primary key `{table.primary_key}`.")
+    bounds = table.schema.get(ROW_COUNT)
+    if bounds:
+        lines.append(f"Expected rows: {bounds.get('minimum', 0)} to {bounds.get('maximum', 'any number')}.")
     for key in table.schema.get("foreignKeys", []):
         target = key["reference"]["resource"] or table.name
         lines.append(f"`{key['fields'][0]}` refers to `{target}.{key['reference']['fields'][0]}`.")
@@ -79,6 +84,12 @@ def _constraints(field: dict[str, Any]) -> str:
         said.append("one of the allowed values below")
     if "format" in field and field["type"] == "date":
         said.append("YYYY-MM-DD")
+    if REQUIRED_WITH in field:
+        said.append(f"required when `{field[REQUIRED_WITH]}` is filled")
+    if ENTITY_TYPES in field:
+        said.append("an entity of type " + " or ".join(f"`{kind}`" for kind in field[ENTITY_TYPES]))
+    if MINIMUM_FILL in field:
+        said.append(f"at least {field[MINIMUM_FILL]:.0%} of cells filled")
     return _cell(", ".join(said))
 
 

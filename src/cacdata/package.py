@@ -15,6 +15,28 @@ from typing import Any
 DESCRIPTOR = "datapackage.json"
 BUNDLE_DIR = "package"  # where the wheel carries datapackage.json, schemas/ and data/
 
+# Bounds on what is read from a package someone else made; a larger file is refused, not read.
+MAX_JSON_BYTES = 10 * 2**20
+MAX_CSV_BYTES = 2 * 2**30
+
+# The only remote addresses a descriptor may name where a validator would otherwise fetch them.
+STANDARD_PROFILES = frozenset(
+    {
+        "data-package",
+        "tabular-data-package",
+        "data-resource",
+        "tabular-data-resource",
+        "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "https://specs.frictionlessdata.io/schemas/data-package.json",
+        "https://specs.frictionlessdata.io/schemas/tabular-data-package.json",
+        "https://specs.frictionlessdata.io/schemas/tabular-data-resource.json",
+        "https://datapackage.org/profiles/2.0/datapackage.json",
+        "https://datapackage.org/profiles/2.0/dataresource.json",
+        "https://datapackage.org/profiles/2.0/tableschema.json",
+    }
+)
+PROFILE_KEYS = ("profile", "$schema")
+
 
 class PackageError(Exception):
     """A package that cannot be used at all: missing, unreadable, or pointing outside itself."""
@@ -60,14 +82,22 @@ class DataPackage:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.descriptor_path = root / DESCRIPTOR
-        try:
-            self.descriptor: dict[str, Any] = json.loads(self.descriptor_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise PackageError(f"{self.descriptor_path}: no such file; expected a data package here") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise PackageError(f"{self.descriptor_path}: not valid UTF-8 JSON ({error})") from None
+        if not self.descriptor_path.exists():
+            raise PackageError(f"{self.descriptor_path}: no such file; expected a data package here")
+        self.inside(DESCRIPTOR, "the descriptor")
+        self.descriptor: dict[str, Any] = _read_json(self.descriptor_path)
         if not isinstance(self.descriptor, dict) or not isinstance(self.descriptor.get("resources"), list):
             raise PackageError(f"{self.descriptor_path}: has no list of 'resources'")
+        self._refuse_remote(self.descriptor, "the package")
+        for resource in self.descriptor["resources"]:
+            if not isinstance(resource, dict):
+                raise PackageError(f"{self.descriptor_path}: each resource must be an object")
+            self._refuse_remote(resource, f"resource '{resource.get('name', '?')}'")
+            if "dialect" in resource and not isinstance(resource["dialect"], dict):
+                raise PackageError(
+                    f"{self.descriptor_path}: resource '{resource.get('name', '?')}' must give its "
+                    "dialect inline, not as a file or address"
+                )
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> DataPackage:
@@ -91,17 +121,20 @@ class DataPackage:
         for resource in self.descriptor["resources"]:
             name = resource.get("name", "?")
             schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
-            try:
-                schema = json.loads(schema_path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing") from None
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                raise PackageError(f"{schema_path}: not valid UTF-8 JSON ({error})") from None
+            if not schema_path.is_file():
+                raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing")
+            schema = _read_json(schema_path)
+            if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+                raise PackageError(f"{schema_path}: schema of resource '{name}' has no list of 'fields'")
+            self._refuse_remote(schema, f"the schema of resource '{name}'")
+            csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
+            if csv_path.is_file() and csv_path.stat().st_size > MAX_CSV_BYTES:
+                raise PackageError(f"{csv_path}: {csv_path.stat().st_size} bytes; the limit is {MAX_CSV_BYTES}")
             tables[name] = Table(
                 name=name,
                 title=resource.get("title", name),
                 description=resource.get("description", ""),
-                csv_path=self.inside(resource.get("path"), f"resource '{name}' path"),
+                csv_path=csv_path,
                 schema=schema,
             )
         return tables
@@ -131,6 +164,25 @@ class DataPackage:
         if not resolved.is_relative_to(self.root.resolve()):
             raise PackageError(f"{self.descriptor_path}: {what} {relative!r} leads outside the package")
         return resolved
+
+    def _refuse_remote(self, descriptor: dict[str, Any], what: str) -> None:
+        """Validators fetch a profile named by address: refuse any but the standard ones."""
+        for key in PROFILE_KEYS:
+            value = descriptor.get(key)
+            if value is not None and (
+                not isinstance(value, str) or ("://" in value and value not in STANDARD_PROFILES)
+            ):
+                raise PackageError(f"{self.descriptor_path}: {what} names a remote {key} {value!r}; it is not fetched")
+
+
+def _read_json(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise PackageError(f"{path}: {size} bytes; the limit for a descriptor or schema is {MAX_JSON_BYTES}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PackageError(f"{path}: not valid UTF-8 JSON ({error})") from None
 
 
 def bundled_root() -> Path:

@@ -5,20 +5,28 @@ All checks run and report together; nothing stops at the first failure.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from cacdata.package import DataPackage
+from cacdata.validation.cells import check_cells
+from cacdata.validation.csv_lines import read_all_rows
 from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, source_texts
+from cacdata.validation.expectations import check_expectations
 from cacdata.validation.files import check_files
+from cacdata.validation.package_files import check_package_files
 from cacdata.validation.references import check_references
 from cacdata.validation.report import Failure, Report
+from cacdata.validation.semantics import check_semantics
 from cacdata.validation.stock import run_frictionless
 
 __all__ = ["Failure", "Report", "validate"]
 
 
-def validate(path: str | Path | None = None, texts: str | Path | None = None) -> Report:
+def validate(path: str | Path | None = None, texts: str | Path | None = None, today: date | None = None) -> Report:
     """Validate the package at ``path`` (default: the bundled one); check excerpts against ``texts``.
+
+    ``today`` is the date after which a date counts as in the future (default: today). Nothing is written.
 
     Raises ``PackageError`` when the package cannot be read at all (a usage error, not a data fault).
     """
@@ -27,10 +35,19 @@ def validate(path: str | Path | None = None, texts: str | Path | None = None) ->
     report = Report()
     report.failures += run_frictionless(package)
     report.checked.append("frictionless")
+    report.failures += check_package_files(package)
+    report.checked.append("package files")
     report.failures += check_files(package)
     report.checked.append("files")
-    report.failures += check_references(package)
+    rows = read_all_rows(package)
+    report.failures += check_cells(package, rows, today)
+    report.checked.append("cells")
+    report.failures += check_references(package, rows)
     report.checked.append("references")
+    report.failures += check_semantics(package, rows)
+    report.checked.append("semantics")
+    report.failures += check_expectations(package, rows)
+    report.checked.append("expectations")
     report.failures += check_address_excerpts(package)
     report.checked.append("address excerpts")
     if texts is not None:

@@ -10,6 +10,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from cacdata.package import DataPackage
+
 
 @dataclass(frozen=True)
 class CsvRow:
@@ -18,8 +20,11 @@ class CsvRow:
 
 
 def read_rows(path: Path) -> list[CsvRow]:
-    """Data rows as dicts of text, keyed by the header; a short row's missing cells read as empty."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    """Data rows as dicts of text, keyed by the header; a short row's missing cells read as empty.
+
+    A byte-order mark is skipped here (the file checks report it) so that it does not hide the first column.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         rows = []
@@ -30,9 +35,20 @@ def read_rows(path: Path) -> list[CsvRow]:
         return rows
 
 
+def read_all_rows(package: DataPackage) -> dict[str, list[CsvRow]]:
+    """The rows of every table that can be read at all; the others are reported by the file checks."""
+    rows = {}
+    for name, table in package.tables.items():
+        try:
+            rows[name] = read_rows(table.csv_path)
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue
+    return rows
+
+
 def row_start_lines(path: Path) -> list[int]:
     """Physical start line of each record, header included: index ``n - 1`` for frictionless row ``n``."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         lines, start = [], 1
         for _ in reader:

@@ -1,7 +1,11 @@
-"""Byte-level rules that keep every change diffable: UTF-8 without BOM, LF endings, rows sorted by key."""
+"""Byte-level rules that keep every change diffable: UTF-8 without BOM, LF endings, rows sorted by key.
+
+They read each file as bytes, so a fault is located by line even where a CSV reader would give up.
+"""
 
 from __future__ import annotations
 
+import csv
 from itertools import pairwise
 
 from cacdata.package import DataPackage, Table
@@ -21,7 +25,7 @@ def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
     try:
         data = table.csv_path.read_bytes()
     except OSError:
-        return []  # frictionless reports the missing file
+        return [Failure("file-missing", "The file the descriptor names cannot be read.", file, table.name)]
     failures = []
     if data.startswith(b"\xef\xbb\xbf"):
         failures.append(
@@ -40,9 +44,22 @@ def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
             Failure("final-newline", "The file does not end with a newline.", file, table.name, data.count(b"\n") + 1)
         )
     try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        failures.append(
+            Failure(
+                "encoding-error",
+                f"The file is not valid UTF-8 (byte {data[error.start]:#04x}); save it as UTF-8.",
+                file,
+                table.name,
+                data.count(b"\n", 0, error.start) + 1,
+            )
+        )
+        return failures
+    try:
         rows = read_rows(table.csv_path)
-    except UnicodeDecodeError:
-        return failures  # frictionless reports the encoding
+    except csv.Error:
+        return failures
     key = table.primary_key
     for previous, row in pairwise(rows):
         if row.cells.get(key, "") < previous.cells.get(key, ""):

@@ -1,17 +1,16 @@
-"""Rules a Table Schema cannot state: citations that point at records of any table, and date order."""
+"""Citations: each points at a record of the table its ID prefix names, and every record has one."""
 
 from __future__ import annotations
 
 from cacdata.package import DataPackage, Table
-from cacdata.validation.csv_lines import CsvRow, read_rows
+from cacdata.validation.csv_lines import CsvRow
 from cacdata.validation.report import Failure
 
 CITATIONS = "citations"
 
 
-def check_references(package: DataPackage) -> list[Failure]:
-    rows = _all_rows(package)
-    if CITATIONS not in rows:
+def check_references(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+    if CITATIONS not in package.tables:
         return [
             Failure(
                 "missing-table",
@@ -20,20 +19,11 @@ def check_references(package: DataPackage) -> list[Failure]:
             )
         ]
     citations = package.table(CITATIONS)
+    if CITATIONS not in rows:
+        return []  # unreadable: the file checks report it
     failures = _check_targets(package, citations, rows)
     failures += _check_every_record_cited(package, rows)
-    failures += _check_date_order(package, rows)
     return failures
-
-
-def _all_rows(package: DataPackage) -> dict[str, list[CsvRow]]:
-    rows = {}
-    for name, table in package.tables.items():
-        try:
-            rows[name] = read_rows(table.csv_path)
-        except (OSError, UnicodeDecodeError):
-            continue  # frictionless reports the unreadable file
-    return rows
 
 
 def _ids(table: Table, rows: list[CsvRow]) -> set[str]:
@@ -107,29 +97,6 @@ def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]
                         row.line,
                         table.primary_key,
                         record_id,
-                    )
-                )
-    return failures
-
-
-def _check_date_order(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
-    failures = []
-    for name, table in package.tables.items():
-        names = table.field_names
-        if "date_start" not in names or "date_end" not in names or name not in rows:
-            continue
-        for row in rows[name]:
-            start, end = row.cells.get("date_start", ""), row.cells.get("date_end", "")
-            if start and end and end < start:  # ISO dates order as text; malformed ones are type errors
-                failures.append(
-                    Failure(
-                        "date-order",
-                        f"The end date is before the start date ({start}).",
-                        package.relative(table.csv_path),
-                        name,
-                        row.line,
-                        "date_end",
-                        end,
                     )
                 )
     return failures

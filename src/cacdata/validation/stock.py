@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cacdata.package import DataPackage
 from cacdata.validation.csv_lines import row_start_lines
 from cacdata.validation.report import Failure
+
+# Reported by our own file checks, with the line; frictionless gives none.
+OWN_RULES = frozenset({"encoding-error", "scheme-error"})
 
 # A sentence a contributor can act on, per Frictionless error type; the error's own note follows it.
 ADVICE = {
@@ -26,8 +30,8 @@ ADVICE = {
     "blank-label": "A header cell is empty.",
     "encoding-error": "The file is not valid UTF-8.",
     "scheme-error": "The file cannot be opened.",
-    "hash-count": "The file's content differs from the hash recorded in datapackage.json.",
-    "byte-count": "The file's size differs from the bytes recorded in datapackage.json.",
+    "hash-count": "The file's content differs from the hash recorded in datapackage.json; run `cacdata stamp`.",
+    "byte-count": "The file's size differs from the bytes recorded in datapackage.json; run `cacdata stamp`.",
 }
 
 
@@ -41,7 +45,12 @@ def run_frictionless(package: DataPackage) -> list[Failure]:
         table = package.tables.get(task.name)
         lines = _safe_lines(table.csv_path) if table else []
         for error in task.errors:
-            failures.append(_table_failure(package, task.name, task.place, lines, error))
+            if error.type in OWN_RULES:
+                continue
+            failure = _table_failure(package, task.name, task.place, lines, error)
+            if error.type == "primary-key" and table is not None:
+                failure = replace(failure, column=table.primary_key)  # frictionless names no field here
+            failures.append(failure)
     return failures
 
 

@@ -1,0 +1,97 @@
+"""Rules for the text of every cell, which a Table Schema cannot state.
+
+Cells are edited by hand and pasted from web pages and spreadsheets. These rules catch what such edits bring
+in unseen: stray white space, invisible characters, line breaks, text that is not in Unicode NFC (so equal
+strings compare unequal), cells that a spreadsheet would run as a formula, and dates in the future.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import date
+
+from cacdata.package import DataPackage
+from cacdata.validation.csv_lines import CsvRow
+from cacdata.validation.report import Failure
+
+# The one form a date is written in; frictionless's "%Y-%m-%d" also takes 2021-3-8.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# Spreadsheets run a cell as a formula when it starts with one of these, full-width forms included.
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date | None = None) -> list[Failure]:
+    today = today or date.today()
+    failures = []
+    for name, table_rows in rows.items():
+        table = package.table(name)
+        file = package.relative(table.csv_path)
+        dates = {f["name"] for f in table.fields if f["type"] == "date"}
+        for row in table_rows:
+            for column, value in row.cells.items():
+                for rule, message in _text_faults(value):
+                    failures.append(Failure(rule, message, file, name, row.line, column, value))
+                if column in dates and value and not ISO_DATE.fullmatch(value):
+                    failures.append(
+                        Failure(
+                            "date-format",
+                            "Write dates as YYYY-MM-DD, with two-digit month and day.",
+                            file,
+                            name,
+                            row.line,
+                            column,
+                            value,
+                        )
+                    )
+                elif column in dates and _after(value, today):
+                    failures.append(
+                        Failure(
+                            "future-date",
+                            f"The date is after today ({today.isoformat()}); a record states what has happened.",
+                            file,
+                            name,
+                            row.line,
+                            column,
+                            value,
+                        )
+                    )
+    return failures
+
+
+def _text_faults(value: str) -> Iterator[tuple[str, str]]:
+    if not value:
+        return
+    if value != value.strip():
+        yield "cell-whitespace", "The cell starts or ends with white space; remove it."
+    controls = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cc"})
+    if controls:
+        yield (
+            "cell-control",
+            f"The cell holds control characters ({', '.join(controls)}), such as a line break or NUL; "
+            "keep each cell on one line and remove them.",
+        )
+    invisible = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cf"})
+    if invisible:
+        yield (
+            "cell-invisible",
+            f"The cell holds invisible formatting characters ({', '.join(invisible)}), such as a zero-width "
+            "space; remove them.",
+        )
+    if not unicodedata.is_normalized("NFC", value):
+        yield "cell-nfc", "The text is not in Unicode NFC; normalise it so equal text compares equal."
+    if value.startswith(FORMULA_STARTS):
+        yield (
+            "cell-formula",
+            "The cell starts with a character a spreadsheet runs as a formula (= + - @ or a full-width form); "
+            "reword it so it starts otherwise.",
+        )
+
+
+def _after(value: str, today: date) -> bool:
+    try:
+        return date.fromisoformat(value) > today
+    except ValueError:
+        return False  # malformed dates are type errors, reported by the schema checks

@@ -1,0 +1,166 @@
+"""Rules between cells and tables that a Table Schema cannot state.
+
+Some are universal (dates in order, no record its own ancestor); the others are declared in the schemas
+under ``cacdata:`` keys, so the schema stays the one place a rule is written:
+
+- ``"cacdata:requiredWith": "other_field"`` on a field: it must be filled when ``other_field`` is;
+- ``"cacdata:entityTypes": [...]`` on a field referring to entities: the entity's ``entity_type`` must be one
+  of these.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cacdata.package import DataPackage, Table
+from cacdata.validation.csv_lines import CsvRow
+from cacdata.validation.report import Failure
+
+REQUIRED_WITH = "cacdata:requiredWith"
+ENTITY_TYPES = "cacdata:entityTypes"
+ENTITIES = "entities"
+
+
+def check_semantics(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+    failures = []
+    for name, table_rows in rows.items():
+        table = package.table(name)
+        failures += _check_date_order(package, table, table_rows)
+        failures += _check_required_with(package, table, table_rows)
+        failures += _check_parent_cycles(package, table, table_rows)
+        failures += _check_entity_types(package, table, table_rows, rows.get(ENTITIES, []))
+    return failures
+
+
+def _check_date_order(package: DataPackage, table: Table, rows: list[CsvRow]) -> list[Failure]:
+    if not {"date_start", "date_end"} <= set(table.field_names):
+        return []
+    failures = []
+    for row in rows:
+        start, end = row.cells.get("date_start", ""), row.cells.get("date_end", "")
+        if _is_date(start) and _is_date(end) and end < start:  # ISO dates order as text
+            failures.append(
+                Failure(
+                    "date-order",
+                    f"The end date is before the start date ({start}).",
+                    package.relative(table.csv_path),
+                    table.name,
+                    row.line,
+                    "date_end",
+                    end,
+                )
+            )
+    return failures
+
+
+def _is_date(value: str) -> bool:
+    """Only well-formed dates are compared; the others are type errors already."""
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _check_required_with(package: DataPackage, table: Table, rows: list[CsvRow]) -> list[Failure]:
+    failures = []
+    for field in table.fields:
+        other = field.get(REQUIRED_WITH)
+        if not other:
+            continue
+        for row in rows:
+            if row.cells.get(other) and not row.cells.get(field["name"]):
+                failures.append(
+                    Failure(
+                        "required-with",
+                        f"The cell is required because '{other}' is filled.",
+                        package.relative(table.csv_path),
+                        table.name,
+                        row.line,
+                        field["name"],
+                        "",
+                    )
+                )
+    return failures
+
+
+def _self_references(table: Table) -> list[str]:
+    """Fields that point at another row of the same table (foreign keys with resource "")."""
+    return [
+        fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
+        for fk in table.schema.get("foreignKeys", [])
+        if fk.get("reference", {}).get("resource") == ""
+    ]
+
+
+def _check_parent_cycles(package: DataPackage, table: Table, rows: list[CsvRow]) -> list[Failure]:
+    failures = []
+    key = table.primary_key
+    for column in _self_references(table):
+        parent = {row.cells.get(key, ""): row.cells.get(column, "") for row in rows}
+        line = {row.cells.get(key, ""): row.line for row in rows}
+        reported: set[str] = set()
+        for start in parent:
+            cycle = _cycle_from(start, parent)
+            if cycle and not reported & set(cycle):
+                reported |= set(cycle)
+                first = min(cycle)
+                failures.append(
+                    Failure(
+                        "reference-cycle",
+                        f"The '{column}' links form a cycle: {' -> '.join([*_rotate(cycle, first), first])}.",
+                        package.relative(table.csv_path),
+                        table.name,
+                        line[first],
+                        column,
+                        parent[first],
+                    )
+                )
+    return failures
+
+
+def _cycle_from(start: str, parent: dict[str, str]) -> list[str]:
+    """The cycle reached by following links from ``start``, or [] if the chain ends."""
+    path: list[str] = []
+    seen: dict[str, int] = {}
+    node = start
+    while node and node in parent:
+        if node in seen:
+            return path[seen[node] :]
+        seen[node] = len(path)
+        path.append(node)
+        node = parent[node]
+    return []
+
+
+def _rotate(cycle: list[str], first: str) -> list[str]:
+    index = cycle.index(first)
+    return cycle[index:] + cycle[:index]
+
+
+def _check_entity_types(
+    package: DataPackage, table: Table, rows: list[CsvRow], entity_rows: list[CsvRow]
+) -> list[Failure]:
+    fields: list[dict[str, Any]] = [f for f in table.fields if f.get(ENTITY_TYPES)]
+    if not fields or not entity_rows:
+        return []
+    kind = {row.cells.get("entity_id", ""): row.cells.get("entity_type", "") for row in entity_rows}
+    failures = []
+    for field in fields:
+        allowed = field[ENTITY_TYPES]
+        for row in rows:
+            value = row.cells.get(field["name"], "")
+            if value in kind and kind[value] not in allowed:
+                failures.append(
+                    Failure(
+                        "entity-type",
+                        f"The entity is a {kind[value]!r}; this field takes only: {', '.join(allowed)}.",
+                        package.relative(table.csv_path),
+                        table.name,
+                        row.line,
+                        field["name"],
+                        value,
+                    )
+                )
+    return failures

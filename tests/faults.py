@@ -1,0 +1,460 @@
+"""A mutation tool: copy the package and break it in exactly one way per case.
+
+Each ``Fault`` knows how to break a copy and what the validator must say about it: the rule, table, file,
+physical line and column (``Expected``), or that the package is refused as unusable (``Refused``). After a
+mutation the copy is stamped again, as a careful contributor would, so that only the fault itself shows;
+the faults about stamps skip that step. ``side_rules`` lists the other rules a fault can set off by its nature
+(a changed ID leaves its old references dangling), and nothing outside ``rule`` and ``side_rules`` may appear.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGELOG.md")
+
+
+@dataclass(frozen=True)
+class Expected:
+    rule: str
+    table: str | None
+    file: str
+    line: int | None
+    column: str | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The package cannot be used at all: exit 2 with a message naming ``names``."""
+
+    names: str
+
+
+Mutation = Callable[[Path], "Expected | Refused"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str
+    mutate: Mutation
+    side_rules: frozenset[str] = field(default_factory=frozenset)
+    restamp: bool = True
+    needs_texts: bool = False
+
+
+def copy_package(destination: Path) -> Path:
+    """A copy of what a release ships: descriptor, schemas, data, citation metadata and changelog."""
+    destination.mkdir(parents=True)
+    for name in PACKAGE_FILES:
+        shutil.copy(REPO / name, destination)
+    shutil.copytree(REPO / "schemas", destination / "schemas")
+    shutil.copytree(REPO / "data", destination / "data")
+    return destination
+
+
+def break_copy(fault: Fault, root: Path) -> Expected | Refused:
+    expected = fault.mutate(root)
+    if fault.restamp:
+        _restamp(root)
+    return expected
+
+
+def _restamp(root: Path) -> None:
+    from cacdata.package import DataPackage, PackageError
+    from cacdata.stamp import stamp
+
+    with contextlib.suppress(PackageError, KeyError, OSError):  # too broken to open: refused before any stamp
+        stamp(DataPackage.open(root))
+
+
+# -- editing helpers ------------------------------------------------------------------------------------------
+
+
+def csv_path(root: Path, table: str) -> Path:
+    return root / "data" / f"{table}.csv"
+
+
+def read(root: Path, table: str) -> tuple[list[str], list[dict[str, str]]]:
+    with csv_path(root, table).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write(root: Path, table: str, header: list[str], rows: list[dict[str, str]]) -> None:
+    with csv_path(root, table).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def set_cell(root: Path, table: str, key: str | None, column: str, value: str) -> int:
+    """Set one cell in the row with primary key ``key`` (default: the first row); returns its physical line."""
+    header, rows = read(root, table)
+    index = 0 if key is None else next(i for i, row in enumerate(rows) if row[header[0]] == key)
+    rows[index][column] = value
+    write(root, table, header, rows)
+    return index + 2  # rows in our data span one line each
+
+
+def first_filled(root: Path, table: str, column: str) -> tuple[str, int]:
+    header, rows = read(root, table)
+    index = next(i for i, row in enumerate(rows) if row[column])
+    return rows[index][header[0]], index + 2
+
+
+def edit_bytes(root: Path, table: str, line: int, change: Callable[[bytes], bytes]) -> None:
+    path = csv_path(root, table)
+    lines = path.read_bytes().split(b"\n")
+    lines[line - 1] = change(lines[line - 1])
+    path.write_bytes(b"\n".join(lines))
+
+
+def edit_json(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def rewrite_columns(root: Path, table: str, change: Callable[[list[list[str]]], list[list[str]]]) -> None:
+    path = csv_path(root, table)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(change(rows))
+
+
+def expect(rule: str, table: str | None, line: int | None, column: str | None) -> Expected:
+    file = f"data/{table}.csv" if table else "datapackage.json"
+    return Expected(rule, table, file, line, column)
+
+
+def declared_foreign_keys() -> list[tuple[str, str, str]]:
+    """(table, field, prefix of the IDs it refers to) for every foreign key the schemas declare."""
+    keys = []
+    for path in sorted((REPO / "schemas").glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        patterns = {f["name"]: f.get("constraints", {}).get("pattern", "") for f in schema["fields"]}
+        for fk in schema.get("foreignKeys", []):
+            (name,) = fk["fields"]
+            keys.append((path.name.removesuffix(".schema.json"), name, patterns[name].split("-")[0]))
+    return keys
+
+
+# -- the faults -----------------------------------------------------------------------------------------------
+
+ID_SIDE = frozenset({"foreign-key", "citation-target", "uncited-record"})
+CASCADE = frozenset({"constraint-error", "type-error", "missing-cell", "extra-cell", "foreign-key", "unique-error"})
+
+
+def _duplicate_key(root: Path) -> Expected:
+    header, rows = read(root, "entities")
+    rows.append(dict(rows[-1]))
+    write(root, "entities", header, rows)
+    return expect("primary-key", "entities", len(rows) + 1, "entity_id")
+
+
+def _dangling_foreign_key(table: str, column: str, prefix: str) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        key, _ = first_filled(root, table, column)
+        line = set_cell(root, table, key, column, f"{prefix}-9999")
+        return expect("foreign-key", table, line, column)
+
+    return mutate
+
+
+def _dangling_citation_target(root: Path) -> Expected:
+    line = set_cell(root, "citations", None, "record_id", "evt-0999")
+    return expect("citation-target", "citations", line, "record_id")
+
+
+def _uncited_record(root: Path) -> Expected:
+    header, rows = read(root, "citations")
+    _, entities = read(root, "entities")
+    last = entities[-1]["entity_id"]
+    write(root, "citations", header, [row for row in rows if row["record_id"] != last])
+    return expect("uncited-record", "entities", len(entities) + 1, "entity_id")
+
+
+def _cell_fault(table: str, column: str, value: str, rule: str, key: str | None = None) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        line = set_cell(root, table, key, column, value)
+        return expect(rule, table, line, column)
+
+    return mutate
+
+
+def _last_entity_id(value: str) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        _, entities = read(root, "entities")
+        line = set_cell(root, "entities", entities[-1]["entity_id"], "entity_id", value)
+        return expect("constraint-error", "entities", line, "entity_id")
+
+    return mutate
+
+
+def _excerpt_one_character(root: Path) -> Expected:
+    _, citations = read(root, "citations")
+    target = next(c for c in citations if c["source_id"] == "src-0001" and c["locator"] != "address")
+    line = set_cell(root, "citations", target["citation_id"], "excerpt", target["excerpt"].replace("a", "à", 1))
+    return expect("excerpt-verbatim", "citations", line, "excerpt")
+
+
+def _bom(root: Path) -> Expected:
+    path = csv_path(root, "events")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return expect("utf8-bom", "events", 1, None)
+
+
+def _crlf_in_one_row(root: Path) -> Expected:
+    edit_bytes(root, "events", 4, lambda line: line + b"\r")
+    return expect("line-ending", "events", 4, None)
+
+
+def _invalid_utf8(root: Path) -> Expected:
+    edit_bytes(root, "events", 5, lambda line: line.replace(b",", b",\xff", 1))
+    return expect("encoding-error", "events", 5, None)
+
+
+def _nul_byte(root: Path) -> Expected:
+    _, rows = read(root, "events")
+    line = set_cell(root, "events", None, "description", rows[0]["description"].replace(" ", " \x00", 1))
+    return expect("cell-control", "events", line, "description")
+
+
+def _extra_cell(root: Path) -> Expected:
+    edit_bytes(root, "participants", 3, lambda line: line + b",surplus")
+    return expect("extra-cell", "participants", 3, None)
+
+
+def _missing_cell(root: Path) -> Expected:
+    edit_bytes(root, "participants", 3, lambda line: line.rsplit(b",", 1)[0])
+    return expect("missing-cell", "participants", 3, "notes")
+
+
+def _missing_column(root: Path) -> Expected:
+    rewrite_columns(root, "participants", lambda rows: [row[:-1] for row in rows])
+    return expect("missing-label", "participants", 1, "notes")
+
+
+def _extra_column(root: Path) -> Expected:
+    rewrite_columns(
+        root, "participants", lambda rows: [[*row, "surplus" if i == 0 else ""] for i, row in enumerate(rows)]
+    )
+    return expect("extra-label", "participants", 1, None)
+
+
+def _renamed_header(root: Path) -> Expected:
+    rewrite_columns(root, "participants", lambda rows: [["part" if c == "role" else c for c in rows[0]], *rows[1:]])
+    return expect("incorrect-label", "participants", 1, "role")
+
+
+def _reordered_columns(root: Path) -> Expected:
+    def swap(rows: list[list[str]]) -> list[list[str]]:
+        return [[row[0], row[1], row[3], row[2], *row[4:]] for row in rows]
+
+    rewrite_columns(root, "participants", swap)
+    return expect("incorrect-label", "participants", 1, "entity_id")
+
+
+def _duplicate_header(root: Path) -> Expected:
+    rewrite_columns(root, "participants", lambda rows: [["role" if c == "notes" else c for c in rows[0]], *rows[1:]])
+    return expect("duplicate-label", "participants", 1, "notes")
+
+
+def _unbalanced_quote(root: Path) -> Expected:
+    _, line = first_filled(root, "participants", "notes")
+    edit_bytes(root, "participants", line, lambda text: text.rsplit(b",", 1)[0] + b',"unclosed note')
+    return expect("cell-control", "participants", line, "notes")
+
+
+def _blank_row(root: Path) -> Expected:
+    edit_bytes(root, "participants", 3, lambda line: b",,,,\n" + line)
+    return expect("blank-row", "participants", 3, None)
+
+
+def _zero_width_in_id(root: Path) -> Expected:
+    line = set_cell(root, "participants", None, "entity_id", "ent-\u200b0001")
+    return expect("cell-invisible", "participants", line, "entity_id")
+
+
+def _resource_file_missing(root: Path) -> Expected:
+    csv_path(root, "quotes").unlink()
+    return Expected("file-missing", "quotes", "data/quotes.csv", None, None)
+
+
+def _schema_file_missing(root: Path) -> Refused:
+    (root / "schemas" / "quotes.schema.json").unlink()
+    return Refused("quotes.schema.json")
+
+
+def _descriptor_not_json(root: Path) -> Refused:
+    (root / "datapackage.json").write_text('{"name": "cacdata", "resources": [', encoding="utf-8")
+    return Refused("datapackage.json")
+
+
+def _version_mismatch(root: Path) -> Expected:
+    path = root / "CITATION.cff"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, text in enumerate(lines) if text.startswith("version:"))
+    lines[number] = 'version: "99.0.0"'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return Expected("version-mismatch", None, "CITATION.cff", number + 1, None)
+
+
+def _parent_cycle(root: Path) -> Expected:
+    _, entities = read(root, "entities")
+    child = next(e for e in entities if e["parent_id"])
+    line = set_cell(root, "entities", child["parent_id"], "parent_id", child["entity_id"])
+    return expect("reference-cycle", "entities", line, "parent_id")
+
+
+def _speaker_not_a_person_or_organisation(root: Path) -> Expected:
+    _, entities = read(root, "entities")
+    product = next(e["entity_id"] for e in entities if e["entity_type"] == "product")
+    line = set_cell(root, "quotes", None, "speaker_id", product)
+    return expect("entity-type", "quotes", line, "speaker_id")
+
+
+def _required_with(root: Path) -> Expected:
+    key, _ = first_filled(root, "entities", "name_original")
+    line = set_cell(root, "entities", key, "name_original_lang", "")
+    return expect("required-with", "entities", line, "name_original_lang")
+
+
+def _too_few_rows(root: Path) -> Expected:
+    header, rows = read(root, "quotes")
+    referenced = {row["rendering_of"] for row in rows}
+    removed = next(row["quote_id"] for row in reversed(rows) if row["quote_id"] not in referenced)
+    write(root, "quotes", header, [row for row in rows if row["quote_id"] != removed])
+    header, citations = read(root, "citations")
+    write(root, "citations", header, [row for row in citations if row["record_id"] != removed])
+    return expect("row-count", "quotes", None, None)
+
+
+def _column_emptied(root: Path) -> Expected:
+    header, rows = read(root, "events")
+    write(root, "events", header, [{**row, "date_evidence": ""} for row in rows])
+    return expect("column-fill", "events", None, "date_evidence")
+
+
+def _changed_without_stamp(root: Path) -> Expected:
+    key, _ = first_filled(root, "events", "notes")
+    set_cell(root, "events", key, "notes", "Edited by hand.")
+    return expect("hash-count", "events", None, None)
+
+
+def _stamp_missing(root: Path) -> Expected:
+    def drop(descriptor: dict[str, object]) -> None:
+        resources = descriptor["resources"]
+        assert isinstance(resources, list)
+        del resources[0]["hash"]
+
+    edit_json(root / "datapackage.json", drop)
+    return Expected("stamp-missing", "entities", "datapackage.json", None, None)
+
+
+def _rows_out_of_order(root: Path) -> Expected:
+    header, rows = read(root, "sources")
+    rows[0], rows[1] = rows[1], rows[0]
+    write(root, "sources", header, rows)
+    return expect("row-order", "sources", 3, "source_id")
+
+
+def _no_final_newline(root: Path) -> Expected:
+    path = csv_path(root, "participants")
+    data = path.read_bytes().rstrip(b"\n")
+    path.write_bytes(data)
+    return expect("final-newline", "participants", data.count(b"\n") + 1, None)
+
+
+def _remote_profile(root: Path) -> Refused:
+    edit_json(root / "datapackage.json", lambda d: d.update(profile="https://example.org/profile.json"))
+    return Refused("https://example.org/profile.json")
+
+
+def _symlink_out(root: Path) -> Refused:
+    outside = root.parent / "outside.csv"
+    shutil.copy(csv_path(root, "quotes"), outside)
+    csv_path(root, "quotes").unlink()
+    os.symlink(outside, csv_path(root, "quotes"))
+    return Refused("outside the package")
+
+
+FAULTS: list[Fault] = [
+    Fault("duplicate primary key", _duplicate_key, frozenset({"unique-error"})),
+    *[
+        # the first citation quotes its source's address, so pointing it elsewhere also breaks that excerpt
+        Fault(
+            f"dangling foreign key {table}.{column}",
+            _dangling_foreign_key(table, column, prefix),
+            frozenset({"excerpt-verbatim"} if (table, column) == ("citations", "source_id") else ()),
+        )
+        for table, column, prefix in declared_foreign_keys()
+    ],
+    Fault("dangling citation target", _dangling_citation_target, frozenset({"uncited-record", "citation-field"})),
+    Fault("uncited record", _uncited_record),
+    Fault("malformed date", _cell_fault("events", "date_end", "2021-3-18", "date-format", "evt-0003")),
+    Fault("impossible date", _cell_fault("events", "date_start", "2021-02-30", "type-error", "evt-0003")),
+    Fault("end before start", _cell_fault("events", "date_end", "2021-03-17", "date-order", "evt-0003")),
+    Fault("date in the future", _cell_fault("sources", "date_published", "2999-01-01", "future-date")),
+    Fault("enum typo", _cell_fault("participants", "role", "actr", "constraint-error")),
+    Fault("bad ID pattern", _last_entity_id("ent-01"), ID_SIDE),
+    Fault("wrong prefix for the table", _last_entity_id("evt-0099"), ID_SIDE),
+    Fault("required cell emptied", _cell_fault("entities", "name_en", "", "constraint-error", "ent-0002")),
+    Fault("QID pattern", _cell_fault("entities", "wikidata_qid", "Q12x", "constraint-error")),
+    Fault("non-http URL", _cell_fault("sources", "url", "javascript:alert(1)", "constraint-error", "src-0006")),
+    Fault("citation of an unknown field", _cell_fault("citations", "field", "no_such_field", "citation-field")),
+    Fault("excerpt changed by one character", _excerpt_one_character, needs_texts=True),
+    Fault("BOM", _bom, frozenset({"incorrect-label"})),
+    Fault("CRLF in one row", _crlf_in_one_row, frozenset({"cell-control"})),
+    Fault("invalid UTF-8 bytes", _invalid_utf8),
+    Fault("NUL byte", _nul_byte),
+    Fault("ragged row: extra cell", _extra_cell),
+    Fault("ragged row: missing cell", _missing_cell),
+    Fault("missing column", _missing_column),
+    Fault("extra column", _extra_column),
+    Fault("renamed header", _renamed_header),
+    Fault("reordered columns", _reordered_columns, CASCADE),
+    Fault("duplicate header", _duplicate_header, frozenset({"incorrect-label"})),
+    # the open quote swallows the rest of the file into one cell: the rows after it are lost
+    Fault(
+        "quote character unbalanced",
+        _unbalanced_quote,
+        CASCADE | {"row-order", "uncited-record", "citation-target", "row-count", "column-fill"},
+    ),
+    Fault("blank row", _blank_row, frozenset({"row-order", "primary-key"})),
+    Fault(
+        "trailing white space",
+        _cell_fault("entities", "name_en", "Ministry of Public Security ", "cell-whitespace", "ent-0002"),
+    ),
+    Fault("zero-width space in an ID", _zero_width_in_id, frozenset({"constraint-error", "foreign-key"})),
+    *[
+        Fault(f"formula character {start!r}", _cell_fault("entities", "notes", f"{start}HYPERLINK(1)", "cell-formula"))
+        for start in ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+    ],
+    Fault("text not in NFC", _cell_fault("entities", "description", "Cafe\u0301 owner.", "cell-nfc")),
+    Fault("control character", _cell_fault("entities", "description", "A bell\u0007 rang.", "cell-control")),
+    Fault("cycle in parent links", _parent_cycle),
+    Fault("quote speaker not a person or organisation", _speaker_not_a_person_or_organisation),
+    Fault("conditionally required cell emptied", _required_with),
+    Fault("too few rows", _too_few_rows),
+    Fault("key column emptied", _column_emptied),
+    Fault("rows out of order", _rows_out_of_order),
+    Fault("no final newline", _no_final_newline),
+    Fault("CSV changed without a new stamp", _changed_without_stamp, frozenset({"byte-count"}), restamp=False),
+    Fault("stamp missing", _stamp_missing, restamp=False),
+    Fault("version mismatch between package files", _version_mismatch),
+    Fault("resource file missing", _resource_file_missing, frozenset({"foreign-key", "citation-target"})),
+    Fault("schema file missing", _schema_file_missing),
+    Fault("descriptor not JSON", _descriptor_not_json),
+    Fault("remote profile", _remote_profile),
+    Fault("symlink leaving the package", _symlink_out),
+]
