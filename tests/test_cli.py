@@ -145,3 +145,34 @@ def test_the_repository_is_stamped() -> None:
     package = DataPackage.open()
     for resource in package.descriptor["resources"]:
         assert (resource["bytes"], resource["hash"]) == file_stamp(package.table(resource["name"]).csv_path)
+
+
+def test_diff_of_a_copy_with_one_edit_names_that_edit(edit_cell: Callable[..., int], package_copy: Path) -> None:
+    edit_cell("events", "evt-0003", "notes", "Edited by hand.")
+    result = runner.invoke(app, ["diff", str(cacdata.open().root), str(package_copy), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    tables = {table["name"]: table for table in json.loads(result.stdout)["tables"]}
+    (change,) = tables["events"]["changed"]
+    assert change["record_id"] == "evt-0003" and change["fields"][0]["new"] == "Edited by hand."
+    assert all(not t["added_ids"] and not t["removed_ids"] for t in tables.values())
+
+
+def test_diff_of_something_that_is_not_a_package_exits_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["diff", str(tmp_path), str(tmp_path)])
+    assert result.exit_code == 2 and "datapackage.json" in result.output
+
+
+@pytest.mark.parametrize("style", ["bibtex", "apa", "csl-json"])
+def test_cite_prints_the_release_from_citation_cff(style: str) -> None:
+    result = runner.invoke(app, ["cite", "--format", style])
+    assert result.exit_code == 0
+    assert cacdata.__version__ in result.stdout
+    assert "doi" not in result.stdout.lower()  # CITATION.cff records no DOI, so none is printed
+
+
+def test_cite_of_a_record_names_each_source_behind_it() -> None:
+    result = runner.invoke(app, ["cite", "evt-0002"])
+    citations = cacdata.load("citations")
+    sources = set(citations.loc[citations["record_id"] == "evt-0002", "source_id"])
+    assert result.exit_code == 0
+    assert {line.split(":")[0] for line in result.stdout.splitlines() if line} == sources

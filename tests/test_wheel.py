@@ -33,7 +33,17 @@ print(json.dumps({
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(work / "dist"), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--sdist",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(work / "dist"),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
@@ -65,3 +75,15 @@ def test_wheel_has_no_development_tools(installed: Path) -> None:
     code = "import importlib.util as u; print([m for m in ('pytest', 'ruff', 'mypy') if u.find_spec(m)])"
     result = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_sdist_is_built_beside_the_wheel(installed: Path) -> None:
+    (sdist,) = (installed / "dist").glob("cacdata-*.tar.gz")
+    assert cacdata.__version__ in sdist.name
+
+
+def test_wheel_cites_its_release(installed: Path) -> None:
+    command = installed / "env" / "bin" / "cacdata"
+    result = subprocess.run([str(command), "cite", "--format", "bibtex"], cwd=installed, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert f"version = {{{cacdata.__version__}}}" in result.stdout

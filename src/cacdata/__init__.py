@@ -17,7 +17,9 @@ from cacdata.package import DataPackage, PackageError, Table
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DataPackage", "PackageError", "Table", "__version__", "load", "load_all", "tables"]
+    from cacdata.pinned import PinnedPackage
+
+__all__ = ["DataPackage", "PackageError", "Table", "__version__", "load", "load_all", "open", "tables"]
 
 __version__ = DataPackage.open().version
 
@@ -40,3 +42,10 @@ def load_all(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
 
     package = DataPackage.open(path)
     return {name: read_table(table) for name, table in package.tables.items()}
+
+
+def open(location: str | Path | None = None) -> PinnedPackage:  # shadows the builtin only inside this module
+    """A package directory or release zip (hashes checked first), with ``load``, ``tables`` and ``validate``."""
+    from cacdata.pinned import PinnedPackage
+
+    return PinnedPackage(location)

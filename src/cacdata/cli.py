@@ -39,6 +39,18 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+class CiteFormat(StrEnum):
+    bibtex = "bibtex"
+    apa = "apa"
+    csl_json = "csl-json"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(DataPackage.open().version)
@@ -209,3 +221,100 @@ def validate(
         typer.echo(report.to_text() if report.failures else f"valid; checks run: {', '.join(report.checked)}")
     if not report.valid:
         raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Old release: package directory, release zip, or git ref.")],
+    new: Annotated[str, typer.Argument(help="New release: package directory, release zip, or git ref.")],
+    output: Annotated[DiffFormat, typer.Option("--format", help="text, markdown or json.")] = DiffFormat.text,
+    repo: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--repo", help="Checkout to read git refs from; default: the current directory."),
+    ] = None,
+) -> None:
+    """Compare two releases record by record: rows added, removed and changed, per table.
+
+    Example: cacdata diff v0.1.0 . --format markdown
+    """
+    from cacdata.diff import DiffError, compare
+
+    try:
+        result = compare(old, new, repo or Path.cwd())
+    except DiffError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    rendered = {
+        DiffFormat.text: result.to_text,
+        DiffFormat.markdown: result.to_markdown,
+        DiffFormat.json: result.to_json,
+    }
+    typer.echo(rendered[output](), nl=False)
+
+
+@app.command()
+def cite(
+    record_id: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A record ID, e.g. evt-0002: print the sources behind it, for a footnote."),
+    ] = None,
+    output: Annotated[
+        Optional[CiteFormat],  # noqa: UP045
+        typer.Option("--format", help="bibtex, apa or csl-json; default: all three."),
+    ] = None,
+    path: PackageOption = None,
+) -> None:
+    """Print how to cite this release (from CITATION.cff), or the sources behind one record.
+
+    Example: cacdata cite --format bibtex
+    """
+    from cacdata.cite import STYLES, CiteError, citation_path, cite_record, load_citation, render
+
+    package = _open(path)
+    try:
+        if record_id is not None:
+            typer.echo(cite_record(record_id, package))
+            return
+        cff = load_citation(citation_path(package))
+        styles = [output.value] if output else list(STYLES)
+        typer.echo("\n\n".join(render(cff, style) for style in styles))  # type: ignore[arg-type]
+    except CiteError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@app.command()
+def release(
+    version: Annotated[str, typer.Argument(help="The new version, X.Y.Z.")],
+    texts: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--texts", help="Folder of source texts, to check excerpts before releasing."),
+    ] = None,
+    build: Annotated[bool, typer.Option("--build/--no-build", help="Build dist/ (wheel, sdist, data zip).")] = True,
+    repo: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--repo", help="The checkout to release; default: the current directory."),
+    ] = None,
+) -> None:
+    """Prepare a release: check, set the version, date the CHANGELOG, stamp, build dist/. Never pushes.
+
+    Example: cacdata release 0.2.0 --texts ../shared/sources
+    """
+    from datetime import date
+
+    from cacdata.release import ReleaseError
+    from cacdata.release import release as make_release
+
+    try:
+        made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build)
+    except (ReleaseError, PackageError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    typer.echo(f"cacdata {made.previous} -> {made.version}")
+    for change in made.schema_changes:
+        typer.echo(f"  schema {change.describe()}")
+    for table, count in made.diff.counts().items():
+        typer.echo(f"  {table}: {count['added']} added, {count['removed']} removed, {count['changed']} changed")
+    for path in made.dist:
+        typer.echo(f"  built {path}")
+    typer.echo(f"Review, then tag (nothing was pushed):\n  {made.tag_command}")
