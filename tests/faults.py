@@ -48,6 +48,7 @@ class Fault:
     side_rules: frozenset[str] = field(default_factory=frozenset)
     restamp: bool = True
     needs_texts: bool = False
+    refused: bool = False  # unusable as a package: exit 2 before any check runs
 
 
 def copy_package(destination: Path) -> Path:
@@ -330,12 +331,16 @@ def _required_with(root: Path) -> Expected:
 
 
 def _too_few_rows(root: Path) -> Expected:
+    """Remove unreferenced quotes (and their citations) until the table is one row short of its minimum."""
+    schema = json.loads((root / "schemas" / "quotes.schema.json").read_text(encoding="utf-8"))
     header, rows = read(root, "quotes")
     referenced = {row["rendering_of"] for row in rows}
-    removed = next(row["quote_id"] for row in reversed(rows) if row["quote_id"] not in referenced)
-    write(root, "quotes", header, [row for row in rows if row["quote_id"] != removed])
+    surplus = len(rows) - schema["cacdata:rowCount"]["minimum"] + 1
+    removed = {row["quote_id"] for row in reversed(rows) if row["quote_id"] not in referenced}
+    removed = set(sorted(removed)[-surplus:])
+    write(root, "quotes", header, [row for row in rows if row["quote_id"] not in removed])
     header, citations = read(root, "citations")
-    write(root, "citations", header, [row for row in citations if row["record_id"] != removed])
+    write(root, "citations", header, [row for row in citations if row["record_id"] not in removed])
     return expect("row-count", "quotes", None, None)
 
 
@@ -453,8 +458,8 @@ FAULTS: list[Fault] = [
     Fault("stamp missing", _stamp_missing, restamp=False),
     Fault("version mismatch between package files", _version_mismatch),
     Fault("resource file missing", _resource_file_missing, frozenset({"foreign-key", "citation-target"})),
-    Fault("schema file missing", _schema_file_missing),
-    Fault("descriptor not JSON", _descriptor_not_json),
-    Fault("remote profile", _remote_profile),
-    Fault("symlink leaving the package", _symlink_out),
+    Fault("schema file missing", _schema_file_missing, refused=True),
+    Fault("descriptor not JSON", _descriptor_not_json, refused=True),
+    Fault("remote profile", _remote_profile, refused=True),
+    Fault("symlink leaving the package", _symlink_out, refused=True),
 ]

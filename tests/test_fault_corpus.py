@@ -46,6 +46,7 @@ def test_each_fault_against_the_source_texts(fault: Fault, tmp_path: Path) -> No
 def assert_reported(fault: Fault, tmp_path: Path) -> None:
     root = copy_package(tmp_path / "package")
     expected = break_copy(fault, root)
+    assert isinstance(expected, Refused) == fault.refused
     if isinstance(expected, Refused):
         with pytest.raises(PackageError, match=expected.names.replace(".", r"\.")):
             validate(root)
