@@ -40,6 +40,8 @@ def repo(tmp_path: Path) -> Path:
         shutil.copy(REPO / name, root)
     shutil.copytree(REPO / "schemas", root / "schemas")
     shutil.copytree(REPO / "data", root / "data")
+    (root / "docs").mkdir()
+    shutil.copy(REPO / "docs" / "data-dictionary.md", root / "docs")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "last release")
@@ -75,6 +77,8 @@ def test_a_release_sets_the_version_everywhere_and_dates_the_changelog(repo: Pat
     assert unreleased.strip() in section
     assert "| entities | 1 | 0 | 0 |" in section and "| citations | 1 | 0 | 0 |" in section
     assert validate(repo).valid  # stamps and versions agree after the release
+    assert f"Version {version}." in (repo / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert f"## [{version}] - 2031-05-06\n\n### " in changelog  # no blank lines piled up
     assert f"git tag -a v{version}" in made.tag_command
 
 

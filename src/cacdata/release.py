@@ -23,6 +23,7 @@ from cacdata.unpack import resolve_side
 from cacdata.versioning import SchemaChange, bump_level, compare_schemas, required_level
 
 UNRELEASED = "## [Unreleased]"
+CODEBOOK = "docs/data-dictionary.md"
 
 
 class ReleaseError(Exception):
@@ -88,6 +89,7 @@ def release(repo: Path, version: str, today: date, texts: Path | None = None, bu
     _set_citation_version(repo / "CITATION.cff", version, today)
     _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
     stamp(DataPackage.open(repo))
+    _refresh_codebook(repo)
     dist = _build(repo, version) if build else []
     return Release(version, previous, changes, diff, dist)
 
@@ -99,6 +101,15 @@ def _check_release_files(repo: Path) -> None:
         raise ReleaseError(f"{citation}: needs 'version:' and 'date-released:' lines")
     if not changelog.is_file() or UNRELEASED not in changelog.read_text(encoding="utf-8"):
         raise ReleaseError(f"{changelog}: no '{UNRELEASED}' section to release")
+
+
+def _refresh_codebook(repo: Path) -> None:
+    """The data dictionary names the version, so it is written again with the new one."""
+    from cacdata.codebook import render_codebook
+
+    path = repo / CODEBOOK
+    if path.is_file():
+        path.write_text(render_codebook(DataPackage.open(repo)), encoding="utf-8")
 
 
 def _schemas(package: DataPackage) -> dict[str, dict[str, object]]:
@@ -121,9 +132,9 @@ def _move_unreleased(path: Path, version: str, today: date, previous: str, diff:
     head, body = text.split(UNRELEASED, 1)
     next_release = body.find("\n## [")
     notes, rest = (body, "") if next_release < 0 else (body[:next_release], body[next_release:])
-    section = (
-        f"## [{version}] - {today.isoformat()}\n{notes.rstrip()}\n\n### Data\n\n{_counts(diff, previous, version)}\n"
-    )
+    data = f"### Data\n\n{_counts(diff, previous, version)}\n"
+    notes = f"{notes.strip()}\n\n" if notes.strip() else ""
+    section = f"## [{version}] - {today.isoformat()}\n\n{notes}{data}"
     path.write_text(f"{head}{UNRELEASED}\n\n{section}{rest}", encoding="utf-8")
 
 
