@@ -45,6 +45,18 @@ class DiffFormat(StrEnum):
     json = "json"
 
 
+class ExportFormat(StrEnum):
+    sqlite = "sqlite"
+    duckdb = "duckdb"
+    parquet = "parquet"
+    json = "json"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+
+
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
 class CiteFormat(StrEnum):
     bibtex = "bibtex"
     apa = "apa"
@@ -318,3 +330,26 @@ def release(
     for path in made.dist:
         typer.echo(f"  built {path}")
     typer.echo(f"Review, then tag (nothing was pushed):\n  {made.tag_command}")
+
+
+@app.command()
+def export(
+    output: Annotated[ExportFormat, typer.Option("--format", help="sqlite, duckdb, parquet, json, jsonl or xlsx.")],
+    out: Annotated[Path, typer.Option("--out", help="A file (sqlite, duckdb, xlsx) or a folder (the others).")],
+    path: PackageOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write the tables in another format, typed and described by the schemas.
+
+    Example: cacdata export --format sqlite --out cacdata.sqlite
+    """
+    from rich.console import Console
+
+    from cacdata.exports import export as write_export
+
+    package = _open(path)
+    console = Console(stderr=True, quiet=quiet)
+    with console.status(f"Writing {output.value} to {out} ..."):
+        written = write_export(output.value, out, package)
+    for file in written:
+        console.print(f"wrote {file}")

@@ -44,6 +44,11 @@ def read_table(table: Table) -> pd.DataFrame:
         na_values=table.missing_values,
         encoding="utf-8",
     )
+    return typed_frame(raw, table)
+
+
+def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Type a frame of text cells (missing as NA) by the table's schema; exports read back through this too."""
     unexpected = [column for column in raw.columns if column not in table.field_names]
     missing = [name for name in table.field_names if name not in raw.columns]
     if unexpected or missing:
