@@ -353,3 +353,26 @@ def export(
         written = write_export(output.value, out, package)
     for file in written:
         console.print(f"wrote {file}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port on localhost.")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    path: PackageOption = None,
+) -> None:
+    """Browse the tables in Datasette, each record with its citations and excerpts.
+
+    Example: cacdata serve --port 8001
+    """
+    import tempfile
+
+    try:
+        from cacdata.serve import serve as run
+    except ImportError as error:
+        typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[serve]'", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    package = _open(path)
+    with tempfile.TemporaryDirectory(prefix="cacdata-serve-") as folder:
+        typer.echo(f"Serving cacdata {package.version} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        raise typer.Exit(run(package, Path(folder), host, port))
