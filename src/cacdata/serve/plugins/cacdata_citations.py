@@ -9,7 +9,7 @@ from datasette import hookimpl
 from datasette.utils import tilde_decode
 
 CITATIONS_SQL = """select c.citation_id, c.field, c.excerpt, c.locator, s.source_id, s.title,
-  coalesce(s.url, s.read_at_url) as address, e.name_en as publisher
+  s.url, s.read_at_url, e.name_en as publisher
 from citations c
 join sources s on s.source_id = c.source_id
 left join entities e on e.entity_id = s.publisher_id
