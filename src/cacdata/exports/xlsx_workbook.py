@@ -18,8 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from cacdata.exports.fields import columns, frames, plain_records
 from cacdata.package import DataPackage
+from cacdata.validation.cells import FORMULA_STARTS  # one list of what a spreadsheet runs
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 FIELDS_SHEET = "fields"
 FIXED_TIME = datetime(2000, 1, 1)
 CORE_PROPERTIES = "docProps/core.xml"
