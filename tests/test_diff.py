@@ -270,3 +270,10 @@ def test_the_key_is_one_column_given_as_string_or_list(
     else:
         with pytest.raises(DiffError, match="exactly one primaryKey"):
             diff_packages(old_side, package_copy)
+
+
+def test_runs_of_consecutive_ids_are_shortened_for_reading() -> None:
+    from cacdata.diff import id_runs
+
+    ids = ["ent-0003", "ent-0004", "ent-0005", "ent-0007", "ent-0008", "ent-0010", "evt-0011"]
+    assert id_runs(ids) == ["ent-0003..ent-0005", "ent-0007", "ent-0008", "ent-0010", "evt-0011"]

@@ -103,9 +103,9 @@ class PackageDiff:
             if table.columns_removed:
                 lines.append(f"  columns removed: {', '.join(table.columns_removed)}")
             if table.added_ids:
-                lines.append(f"  added: {', '.join(table.added_ids)}")
+                lines.append(f"  added: {', '.join(id_runs(table.added_ids))}")
             if table.removed_ids:
-                lines.append(f"  removed: {', '.join(table.removed_ids)} ({NEVER_REUSED})")
+                lines.append(f"  removed: {', '.join(id_runs(table.removed_ids))} ({NEVER_REUSED})")
             for change in table.changed:
                 lines.append(f"  changed {change.record_id}:")
                 lines.extend(f"    {c.field}: {_quoted(c.old)} -> {_quoted(c.new)}" for c in change.fields)
@@ -272,7 +272,29 @@ def _quoted(value: str) -> str:
 
 
 def _code_list(ids: list[str]) -> str:
-    return ", ".join(f"`{record_id}`" for record_id in ids)
+    return ", ".join(f"`{run}`" for run in id_runs(ids))
+
+
+def id_runs(ids: list[str]) -> list[str]:
+    """Consecutive IDs shortened to their first and last: ``ent-0037..ent-0087``. JSON keeps every ID."""
+    runs: list[list[str]] = []
+    for record_id in ids:
+        if runs and _follows(runs[-1][-1], record_id):
+            runs[-1].append(record_id)
+        else:
+            runs.append([record_id])
+    shown: list[str] = []
+    for run in runs:
+        shown += [f"{run[0]}..{run[-1]}"] if len(run) >= 3 else run
+    return shown
+
+
+def _follows(previous: str, record_id: str) -> bool:
+    prefix, _, number = previous.rpartition("-")
+    other_prefix, _, other_number = record_id.rpartition("-")
+    return (
+        prefix == other_prefix and number.isdigit() and other_number.isdigit() and int(other_number) == int(number) + 1
+    )
 
 
 def _cell(value: str) -> str:
