@@ -101,3 +101,19 @@ def test_a_string_without_the_nfc_class_is_nfc() -> None:
         flagged = any(a <= ord(c) <= b for c in text for a, b in ranges)
         assert flagged or unicodedata.is_normalized("NFC", text), text
     assert any(a <= 0x0301 <= b for a, b in ranges)  # a combining accent is always flagged
+
+
+@pytest.mark.parametrize(
+    "bad", [b"\xc0\x80", b"\xe0\x80\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe4\xb8", b"\x80", b"\xf5\x80"]
+)
+def test_invalid_utf8_anywhere_is_left_to_the_row_by_row_path(bad: bytes, tmp_path: Path) -> None:
+    """The engine relies on DuckDB to refuse what Python's codec refuses: overlong forms, surrogates, stray bytes."""
+    root = copy_package(tmp_path / "package")
+    path = root / "data" / "citations.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[-5] = lines[-5].replace(b",", b"," + bad, 1)
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(UnicodeDecodeError):
+        bad.decode("utf-8")
+    with pytest.raises(Unsupported):
+        validate(root, engine="duckdb")

@@ -68,6 +68,9 @@ FIELD_KEYS = frozenset({"name", "type", "format", "title", "description", "const
 STRING_CONSTRAINTS = ("required", "minLength", "maxLength", "pattern", "enum")  # frictionless's order
 DATE_CONSTRAINTS = ("required",)
 DATE_FORMATS = {"default": "%Y-%m-%d", "%Y-%m-%d": "%Y-%m-%d"}
+# A pattern of ASCII letters, digits, _ and - only (literals, classes of them, quantifiers): what it matches
+# cannot hold white space, control, invisible or non-NFC characters, and RE2 and Python agree on it.
+PLAIN_PATTERN = re.compile(r"(?:\[(?:[A-Za-z0-9_](?:-[A-Za-z0-9_])?)+\]|[A-Za-z0-9_-]|\{[0-9]+(?:,[0-9]*)?\}|[*+?])+")
 FORMULA_CLASS = "^[=+@\\-\\x{ff1d}\\x{ff0b}\\x{ff0d}\\x{ff20}]"
 
 
@@ -233,9 +236,12 @@ def _frictionless_metadata(package: DataPackage) -> None:
 
 
 def _scan_bytes(table: Table, algorithms: tuple[str, ...]) -> tuple[int, dict[str, str], int, bool]:
-    """Size, digests and newline count, in one streaming pass; refuses BOM, CR and invalid UTF-8."""
+    """Size, digests and newline count, in one streaming pass; refuses a BOM and CR.
+
+    Invalid UTF-8 is refused by DuckDB's reader (overlong forms, surrogates and stray bytes included, as by
+    Python's codec; ``tests/test_engines.py`` checks it) and, in the header, by ``_check_header``.
+    """
     digests = {name: hashlib.new(name, usedforsecurity=False) for name in algorithms if name in ("md5", "sha256")}
-    decoder = codecs.getincrementaldecoder("utf-8")()
     size = newlines = 0
     last = b""
     try:
@@ -245,16 +251,11 @@ def _scan_bytes(table: Table, algorithms: tuple[str, ...]) -> tuple[int, dict[st
                     raise Unsupported(f"{table.name}: starts with a byte-order mark")
                 if b"\r" in chunk:
                     raise Unsupported(f"{table.name}: has CR characters")
-                if not chunk.isascii():
-                    decoder.decode(chunk)
                 for digest in digests.values():
                     digest.update(chunk)
                 size += len(chunk)
                 newlines += chunk.count(b"\n")
                 last = chunk[-1:]
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise Unsupported(f"{table.name}: not valid UTF-8") from None
     except OSError:
         raise Unsupported(f"{table.name}: cannot be read") from None
     if size == 0:
@@ -346,6 +347,8 @@ class Engine:
                 expressions.append(
                     f"{sql_name(other)} IS NOT NULL AND {v} IS NULL AS {sql_name('wanted__' + column['name'])}"
                 )
+        if table.name == CITATIONS and "record_id" in names:
+            expressions.append("split_part(record_id, '-', 1) AS prefix__")  # the prefix names the table cited
         if table.name == CITATIONS and {"excerpt", "locator"} <= names:
             # only an excerpt located at the address is compared with anything (its source's URL)
             expressions.append(f"coalesce(locator = {sql_text(ADDRESS)}, false) AS address__")
@@ -353,14 +356,18 @@ class Engine:
         return expressions
 
     def _suspect(self, table: Table) -> str:
-        """True for any row in which some cell may break a rule; false only where none can."""
+        """True for any row in which some cell may break a rule; false only where none can.
+
+        Regular-expression calls cost most, so a column whose values are closed (a date that passes the ISO
+        test, a value of a clean enum, an ID that matches a plain pattern) is not searched for text faults too.
+        """
         space = re2_class("space")
         text_rule = sql_text(f"(^{space})|({space}$)|{FORMULA_CLASS}|{re2_class('Cc', 'Cf', 'nfc')}")
         tests = []
         for column in table.fields:
             v = sql_name(column["name"])
             constraints = column.get("constraints", {})
-            tests.append(f"regexp_matches({v}, {text_rule})")  # one call for every text rule: calls cost most
+            closed = False
             if constraints.get("required"):
                 tests.append(f"{v} IS NULL")
             if "minLength" in constraints:
@@ -368,17 +375,26 @@ class Engine:
             if "maxLength" in constraints:
                 tests.append(f"length({v}) > {int(constraints['maxLength'])}")
             if "pattern" in constraints:
-                pattern = sql_text(str(constraints["pattern"]))
-                # RE2 and Python agree on printable ASCII; a control character is suspect by the text rule
-                tests.append(f"NOT regexp_full_match({v}, {pattern}) OR strlen({v}) <> length({v})")
+                pattern = str(constraints["pattern"])
+                if PLAIN_PATTERN.fullmatch(pattern):
+                    # matches only ASCII letters, digits, _ and -: Python agrees, and only a leading - is a fault
+                    tests.append(f"NOT regexp_full_match({v}, {sql_text(pattern)}) OR starts_with({v}, '-')")
+                    closed = True
+                else:
+                    # RE2 and Python agree on printable ASCII; a control character is suspect by the text rule
+                    tests.append(f"NOT regexp_full_match({v}, {sql_text(pattern)}) OR strlen({v}) <> length({v})")
             if "enum" in constraints:
                 tests.append(f"{v} NOT IN ({', '.join(sql_text(e) for e in constraints['enum'])})")
+                closed = closed or not any(cell_faults(str(e), "", "", 0, "") for e in constraints["enum"])
             if column.get("type") == "date":
                 iso = sql_text(ISO_DATE.pattern)
                 tests.append(
                     f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, {iso}) OR try_cast({v} AS DATE) IS NULL "
                     f"OR starts_with({v}, '0000') OR try_cast({v} AS DATE) > DATE {sql_text(self.today.isoformat())})"
                 )
+                closed = True  # digits and hyphens, starting with a digit, or else suspect already
+            if not closed:
+                tests.append(f"regexp_matches({v}, {text_rule})")  # one call for every text rule
         blank = " AND ".join(f"{sql_name(c)} IS NULL" for c in table.field_names)
         return " OR ".join(f"coalesce({test}, false)" for test in tests) + f" OR ({blank})"
 
@@ -472,28 +488,19 @@ class Engine:
                 yield (row, 0, order), error
         unique = [c for c in columns if c.constraints.get("unique")]
         for position, column in enumerate(unique):
-            v = sql_name(column.name)
-            for row, value, previous in self._fetch(
-                f"SELECT row__, {v}, previous FROM (SELECT row__, {v}, lag(row__) OVER (PARTITION BY {v} "
-                f"ORDER BY row__) AS previous FROM {self.view(table.name)} WHERE {v} IS NOT NULL) "
-                "WHERE previous IS NOT NULL"
-            ):
-                note = f"the same as in the row at position {int(previous) + 2}"
+            for row, value, previous in self._repeats(table.name, column.name):
+                note = f"the same as in the row at position {previous + 2}"
                 yield (
-                    (int(row), 1, position),
-                    StockError("unique-error", note, row_number=int(row) + 2, field_name=column.name, cell=value),
+                    (row, 1, position),
+                    StockError("unique-error", note, row_number=row + 2, field_name=column.name, cell=value),
                 )
         key = sql_name(table.primary_key)
-        for row, previous in self._fetch(
-            f"SELECT row__, CASE WHEN {key} IS NOT NULL THEN lag(row__) OVER (PARTITION BY {key} ORDER BY row__) "
-            f"END AS previous FROM {self.view(table.name)} QUALIFY {key} IS NULL OR previous IS NOT NULL"
-        ):
-            note = (
-                'cells composing the primary keys are all "None"'
-                if previous is None
-                else f"the same as in the row at position {int(previous) + 2}"
-            )
+        for (row,) in self._fetch(f"SELECT row__ FROM {self.view(table.name)} WHERE {key} IS NULL"):
+            note = 'cells composing the primary keys are all "None"'
             yield (int(row), 2, 0), StockError("primary-key", note, row_number=int(row) + 2)
+        for row, _, previous in self._repeats(table.name, table.primary_key):
+            note = f"the same as in the row at position {previous + 2}"
+            yield (row, 2, 0), StockError("primary-key", note, row_number=row + 2)
         for position, fk in enumerate(table.schema.get("foreignKeys", [])):
             local = fk["fields"][0]
             target_name = fk["reference"]["resource"] or table.name
@@ -510,6 +517,19 @@ class Engine:
                     (int(row), 3, position),
                     StockError("foreign-key", note, row_number=int(row) + 2, field_names=[local], field_cells=[value]),
                 )
+
+    @cache  # noqa: B019 - one engine per validation; a key column is both unique and the primary key
+    def _repeats(self, name: str, column: str) -> list[tuple[int, str, int]]:
+        """(row, value, the row the value last appeared in) for every repeated value, empty cells aside."""
+        v, view = sql_name(column), self.view(name)
+        return [
+            (int(row), str(value), int(previous))
+            for row, value, previous in self._fetch(
+                f"SELECT row__, {v}, previous FROM (SELECT row__, {v}, lag(row__) OVER (PARTITION BY {v} "
+                f"ORDER BY row__) AS previous FROM {view} WHERE {v} IN (SELECT {v} FROM {view} WHERE {v} IS NOT NULL "
+                f"GROUP BY {v} HAVING count(*) > 1)) WHERE previous IS NOT NULL"
+            )
+        ]
 
     def _end_errors(self, loaded: Loaded) -> list[StockError]:
         resource = next(r for r in self.package.descriptor["resources"] if r.get("name") == loaded.table.name)
@@ -584,7 +604,7 @@ class Engine:
         prefixes: dict[str, str] = {}
         for table in package.tables.values():
             prefixes.setdefault(table.id_prefix, table.name)  # the first table with the prefix, as table_for_id
-        view, prefix = self.view(CITATIONS), "split_part(record_id, '-', 1)"
+        view, prefix = self.view(CITATIONS), "prefix__"
         citable = [p for p, name in prefixes.items() if name != CITATIONS]
         # (row, order in the row, failure): a target failure comes before a field failure, as row by row
         found: list[tuple[int, int, Failure]] = []
