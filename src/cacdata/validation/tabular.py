@@ -217,12 +217,15 @@ def _hash_algorithm(value: object) -> tuple[str, str]:
     return "md5", text
 
 
-def _frictionless_metadata(package: DataPackage) -> None:
-    """Stock frictionless's own judgement of the descriptor and schemas; it reads no data."""
+def frictionless_metadata(descriptor: str) -> None:
+    """Stock frictionless's own judgement of the descriptor and schemas, as ``validate`` opens them; reads no data.
+
+    Raises ``Unsupported`` on any fault: the stock path then reports it, in frictionless's words.
+    """
     import frictionless
 
     try:
-        opened = frictionless.Resource(str(package.descriptor_path))  # as `frictionless.validate` opens it
+        opened = frictionless.Resource(descriptor)
         if not isinstance(opened, frictionless.resources.PackageResource):
             raise Unsupported("frictionless does not read the descriptor as a package")
         read = opened.read_metadata()
@@ -231,8 +234,31 @@ def _frictionless_metadata(package: DataPackage) -> None:
             resource.to_descriptor(validate=True)
     except Unsupported:
         raise
-    except Exception as error:  # any complaint is for the stock path to report, in its words
+    except Exception as error:
         raise Unsupported(f"frictionless finds fault with the metadata ({type(error).__name__})") from None
+
+
+class MetadataCheck:
+    """``frictionless_metadata`` in a thread of its own, started before anything else and awaited last.
+
+    Importing frictionless is the longest single step on a small package; DuckDB's work runs beside it. (A
+    separate process was tried: no faster, since the import itself is the critical path.)
+    """
+
+    def __init__(self, package: DataPackage) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.future = self.pool.submit(frictionless_metadata, str(package.descriptor_path))
+
+    def result(self) -> None:
+        """Raise ``Unsupported`` if frictionless finds any fault with the metadata."""
+        try:
+            self.future.result()
+        finally:
+            self.pool.shutdown()
+
+    def cancel(self) -> None:
+        self.future.cancel()
+        self.pool.shutdown(wait=True)
 
 
 def _scan_bytes(table: Table, algorithms: tuple[str, ...]) -> tuple[int, dict[str, str], int, bool]:
@@ -286,9 +312,10 @@ def _check_header(table: Table) -> None:
 class Engine:
     """The package loaded into DuckDB, with each check as a query."""
 
-    def __init__(self, package: DataPackage, today: date) -> None:
+    def __init__(self, package: DataPackage, today: date, metadata: MetadataCheck | None = None) -> None:
         import duckdb
 
+        self.metadata = metadata
         self.package = package
         self.today = today
         self.con: duckdb.DuckDBPyConnection = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
@@ -297,30 +324,30 @@ class Engine:
 
     def close(self) -> None:
         self.con.close()
+        if self.metadata is not None:
+            self.metadata.cancel()
+
+    def confirm(self) -> None:
+        """Wait for frictionless's verdict on the metadata: ``Unsupported`` if it finds any fault."""
+        if self.metadata is not None:
+            self.metadata.result()
 
     # -- reading --------------------------------------------------------------------------------------------
 
-    def load(self) -> None:
-        """Read every table; meanwhile a second thread hashes the files and asks frictionless about the metadata.
+    def load(self, pool: ThreadPoolExecutor) -> None:
+        """Read every table into DuckDB while ``pool`` hashes the files.
 
-        DuckDB releases the GIL while it reads, so on two cores the thread's work costs little wall time.
+        DuckDB releases the GIL while it reads, so on two cores the hashing costs little wall time.
         """
-        pool = ThreadPoolExecutor(max_workers=1)
-        try:
-            metadata = pool.submit(_frictionless_metadata, self.package)
-            scans = {
-                name: pool.submit(_scan_bytes, table, self._algorithms(name))
-                for name, table in self.package.tables.items()
-            }
-            narrow = {}
-            for name, table in self.package.tables.items():
-                _check_header(table)
-                narrow[name] = self._read(table)
-            for name, table in self.package.tables.items():
-                self.loaded[name] = self._finish(table, narrow[name], *scans[name].result())
-            metadata.result()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        scans = {
+            name: pool.submit(_scan_bytes, table, self._algorithms(name)) for name, table in self.package.tables.items()
+        }
+        narrow = {}
+        for name, table in self.package.tables.items():
+            _check_header(table)
+            narrow[name] = self._read(table)
+        for name, table in self.package.tables.items():
+            self.loaded[name] = self._finish(table, narrow[name], *scans[name].result())
 
     def _algorithms(self, name: str) -> tuple[str, ...]:
         resource = next(r for r in self.package.descriptor["resources"] if r.get("name") == name)
@@ -848,14 +875,21 @@ def _pattern(pattern: str) -> re.Pattern[str]:
 
 def prepare(package: DataPackage, today: date) -> Engine:
     """The engine loaded with the package; raises ``Unsupported`` (with the reason) where it cannot run."""
-    _supported(package)
-    engine = Engine(package, today)
+    metadata = MetadataCheck(package)  # first: on the shipped package it is the longest single step
+    pool = ThreadPoolExecutor(max_workers=1)
+    engine: Engine | None = None
     try:
+        _supported(package)
+        engine = Engine(package, today, metadata)
         _check_patterns(engine)
-        engine.load()
+        engine.load(pool)
     except Unsupported:
-        engine.close()
+        if engine is not None:
+            engine.close()
+        metadata.cancel()
         raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return engine
 
 
