@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +31,18 @@ def test_tables_lists_names_and_row_counts() -> None:
     assert result.exit_code == 0
     for name in cacdata.tables():
         assert any(line.split()[:2] == [name, str(len(cacdata.load(name)))] for line in result.stdout.splitlines())
+
+
+def test_tables_and_help_start_without_pandas_or_validators() -> None:
+    """`cacdata tables` and `--help` start in a fraction of a load: they import neither pandas nor a validator."""
+    for args in (["tables"], ["--help"]):
+        heavy = ("pandas", "frictionless", "pandera", "duckdb")
+        code = (
+            f"import sys; from cacdata.cli import app\ntry: app({args!r})\nexcept SystemExit: pass\n"
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+        )
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert result.stderr.strip() == "", args
 
 
 def test_show_csv_round_trips_the_table() -> None:

@@ -97,6 +97,9 @@ HEAVY = (
     "datasette",
     "matplotlib",
     "networkx",
+    "rich",
+    "plotly",
+    "xlsxwriter",
 )
 
 

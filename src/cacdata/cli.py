@@ -94,11 +94,9 @@ def tables(path: PackageOption = None) -> None:
 
     Example: cacdata tables
     """
-    from cacdata.frames import read_table
-
-    package = _open(path)
+    package = _open(path)  # rows are counted with the csv module: listing the tables needs no pandas
     for name, table in package.tables.items():
-        typer.echo(f"{name:<14}{len(read_table(table)):>6}  {table.description}")
+        typer.echo(f"{name:<14}{table.row_count():>6}  {table.description}")
 
 
 @app.command()

@@ -5,6 +5,7 @@ Kept free of pandas, frictionless and pandera so that ``import cacdata`` and ``c
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -74,6 +75,11 @@ class Table:
     @property
     def missing_values(self) -> list[str]:
         return list(self.schema.get("missingValues", [""]))
+
+    def row_count(self) -> int:
+        """Data rows in the CSV file, counted without pandas (blank lines skipped, as ``pandas.read_csv`` does)."""
+        with self.csv_path.open(encoding="utf-8", newline="") as handle:
+            return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
 
 
 class DataPackage:

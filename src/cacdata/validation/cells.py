@@ -32,33 +32,44 @@ def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date
         dates = {f["name"] for f in table.fields if f["type"] == "date"}
         for row in table_rows:
             for column, value in row.cells.items():
-                for rule, message in _text_faults(value):
-                    failures.append(Failure(rule, message, file, name, row.line, column, value))
-                if column in dates and value and not ISO_DATE.fullmatch(value):
-                    failures.append(
-                        Failure(
-                            "date-format",
-                            "Write dates as YYYY-MM-DD, with two-digit month and day.",
-                            file,
-                            name,
-                            row.line,
-                            column,
-                            value,
-                        )
-                    )
-                elif column in dates and _after(value, today):
-                    failures.append(
-                        Failure(
-                            "future-date",
-                            f"The date is after today ({today.isoformat()}); a record states what has happened.",
-                            file,
-                            name,
-                            row.line,
-                            column,
-                            value,
-                        )
-                    )
+                failures += cell_faults(value, file, name, row.line, column)
+                if column in dates:
+                    failures += date_faults(value, today, file, name, row.line, column)
     return failures
+
+
+def cell_faults(value: str, file: str, table: str, line: int, column: str) -> list[Failure]:
+    """The text rules broken by one cell."""
+    return [Failure(rule, message, file, table, line, column, value) for rule, message in _text_faults(value)]
+
+
+def date_faults(value: str, today: date, file: str, table: str, line: int, column: str) -> list[Failure]:
+    """The date rules broken by one cell of a date field."""
+    if value and not ISO_DATE.fullmatch(value):
+        return [
+            Failure(
+                "date-format",
+                "Write dates as YYYY-MM-DD, with two-digit month and day.",
+                file,
+                table,
+                line,
+                column,
+                value,
+            )
+        ]
+    if _after(value, today):
+        return [
+            Failure(
+                "future-date",
+                f"The date is after today ({today.isoformat()}); a record states what has happened.",
+                file,
+                table,
+                line,
+                column,
+                value,
+            )
+        ]
+    return []
 
 
 def _text_faults(value: str) -> Iterator[tuple[str, str]]:

@@ -76,15 +76,17 @@ def check_address_excerpts(package: DataPackage) -> list[Failure]:
     for row in read_rows(citations.csv_path):
         excerpt = row.cells.get("excerpt", "")
         if row.cells.get("locator") == ADDRESS and excerpt not in urls.get(row.cells.get("source_id", ""), ""):
-            failures.append(
-                Failure(
-                    "excerpt-verbatim",
-                    f"The excerpt is located at the address but is not in the URL of {row.cells.get('source_id')}.",
-                    file,
-                    CITATIONS,
-                    row.line,
-                    "excerpt",
-                    excerpt,
-                )
-            )
+            failures.append(address_failure(file, row.line, excerpt, row.cells.get("source_id")))
     return failures
+
+
+def address_failure(file: str, line: int, excerpt: str, source_id: str | None) -> Failure:
+    return Failure(
+        "excerpt-verbatim",
+        f"The excerpt is located at the address but is not in the URL of {source_id}.",
+        file,
+        CITATIONS,
+        line,
+        "excerpt",
+        excerpt,
+    )

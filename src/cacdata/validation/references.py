@@ -39,44 +39,47 @@ def _check_targets(package: DataPackage, citations: Table, rows: dict[str, list[
         if not record_id:
             continue  # a required-field error already
         target = package.table_for_id(record_id)
-        if target is None or target.name == CITATIONS:
-            failures.append(
-                Failure(
-                    "citation-target",
-                    f"The ID's prefix names no citable table (prefixes: {_prefixes(package)}).",
-                    file,
-                    CITATIONS,
-                    row.line,
-                    "record_id",
-                    record_id,
-                )
-            )
-        elif target.name in ids and record_id not in ids[target.name]:
-            failures.append(
-                Failure(
-                    "citation-target",
-                    f"No row of table '{target.name}' has this ID.",
-                    file,
-                    CITATIONS,
-                    row.line,
-                    "record_id",
-                    record_id,
-                )
-            )
+        found = target is not None and (target.name not in ids or record_id in ids[target.name])
+        failure = target_failure(package, target, found, file, row.line, record_id)
+        if failure is not None:
+            failures.append(failure)
         field = row.cells.get("field", "")
         if target is not None and field and field not in target.field_names:
-            failures.append(
-                Failure(
-                    "citation-field",
-                    f"Table '{target.name}' has no field of this name.",
-                    file,
-                    CITATIONS,
-                    row.line,
-                    "field",
-                    field,
-                )
-            )
+            failures.append(citation_field_failure(target, file, row.line, field))
     return failures
+
+
+def target_failure(
+    package: DataPackage, target: Table | None, found: bool, file: str, line: int, record_id: str
+) -> Failure | None:
+    """A citation's record ID names no citable table, or no row of it (``found`` is false)."""
+    if target is None or target.name == CITATIONS:
+        return Failure(
+            "citation-target",
+            f"The ID's prefix names no citable table (prefixes: {_prefixes(package)}).",
+            file,
+            CITATIONS,
+            line,
+            "record_id",
+            record_id,
+        )
+    if not found:
+        return Failure(
+            "citation-target",
+            f"No row of table '{target.name}' has this ID.",
+            file,
+            CITATIONS,
+            line,
+            "record_id",
+            record_id,
+        )
+    return None
+
+
+def citation_field_failure(target: Table, file: str, line: int, field: str) -> Failure:
+    return Failure(
+        "citation-field", f"Table '{target.name}' has no field of this name.", file, CITATIONS, line, "field", field
+    )
 
 
 def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
@@ -85,21 +88,24 @@ def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]
     for name, table in package.tables.items():
         if name == CITATIONS or name not in rows:
             continue
+        file = package.relative(table.csv_path)
         for row in rows[name]:
             record_id = row.cells.get(table.primary_key, "")
             if record_id and record_id not in cited:
-                failures.append(
-                    Failure(
-                        "uncited-record",
-                        "No citation supports this record; add a citations row with a verbatim excerpt.",
-                        package.relative(table.csv_path),
-                        name,
-                        row.line,
-                        table.primary_key,
-                        record_id,
-                    )
-                )
+                failures.append(uncited_failure(table, file, row.line, record_id))
     return failures
+
+
+def uncited_failure(table: Table, file: str, line: int, record_id: str) -> Failure:
+    return Failure(
+        "uncited-record",
+        "No citation supports this record; add a citations row with a verbatim excerpt.",
+        file,
+        table.name,
+        line,
+        table.primary_key,
+        record_id,
+    )
 
 
 def _prefixes(package: DataPackage) -> str:

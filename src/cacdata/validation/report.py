@@ -31,6 +31,7 @@ class Report:
 
     failures: list[Failure] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
+    engine: str = "python"  # which engine ran the table checks, and why not DuckDB where it could not
 
     @property
     def valid(self) -> bool:

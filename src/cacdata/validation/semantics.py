@@ -39,22 +39,18 @@ def _check_date_order(package: DataPackage, table: Table, rows: list[CsvRow]) ->
     failures = []
     for row in rows:
         start, end = row.cells.get("date_start", ""), row.cells.get("date_end", "")
-        if _is_date(start) and _is_date(end) and end < start:  # ISO dates order as text
-            failures.append(
-                Failure(
-                    "date-order",
-                    f"The end date is before the start date ({start}).",
-                    package.relative(table.csv_path),
-                    table.name,
-                    row.line,
-                    "date_end",
-                    end,
-                )
-            )
+        if is_date(start) and is_date(end) and end < start:  # ISO dates order as text
+            failures.append(date_order_failure(package.relative(table.csv_path), table.name, row.line, start, end))
     return failures
 
 
-def _is_date(value: str) -> bool:
+def date_order_failure(file: str, table: str, line: int, start: str, end: str) -> Failure:
+    return Failure(
+        "date-order", f"The end date is before the start date ({start}).", file, table, line, "date_end", end
+    )
+
+
+def is_date(value: str) -> bool:
     """Only well-formed dates are compared; the others are type errors already."""
     try:
         date.fromisoformat(value)
@@ -72,20 +68,16 @@ def _check_required_with(package: DataPackage, table: Table, rows: list[CsvRow])
         for row in rows:
             if row.cells.get(other) and not row.cells.get(field["name"]):
                 failures.append(
-                    Failure(
-                        "required-with",
-                        f"The cell is required because '{other}' is filled.",
-                        package.relative(table.csv_path),
-                        table.name,
-                        row.line,
-                        field["name"],
-                        "",
-                    )
+                    required_with_failure(package.relative(table.csv_path), table.name, row.line, field["name"], other)
                 )
     return failures
 
 
-def _self_references(table: Table) -> list[str]:
+def required_with_failure(file: str, table: str, line: int, column: str, other: str) -> Failure:
+    return Failure("required-with", f"The cell is required because '{other}' is filled.", file, table, line, column, "")
+
+
+def self_references(table: Table) -> list[str]:
     """Fields that point at another row of the same table (foreign keys with resource "")."""
     return [
         fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
@@ -97,26 +89,35 @@ def _self_references(table: Table) -> list[str]:
 def _check_parent_cycles(package: DataPackage, table: Table, rows: list[CsvRow]) -> list[Failure]:
     failures = []
     key = table.primary_key
-    for column in _self_references(table):
+    for column in self_references(table):
         parent = {row.cells.get(key, ""): row.cells.get(column, "") for row in rows}
         line = {row.cells.get(key, ""): row.line for row in rows}
-        reported: set[str] = set()
-        for start in parent:
-            cycle = _cycle_from(start, parent)
-            if cycle and not reported & set(cycle):
-                reported |= set(cycle)
-                first = min(cycle)
-                failures.append(
-                    Failure(
-                        "reference-cycle",
-                        f"The '{column}' links form a cycle: {' -> '.join([*_rotate(cycle, first), first])}.",
-                        package.relative(table.csv_path),
-                        table.name,
-                        line[first],
-                        column,
-                        parent[first],
-                    )
+        failures += parent_cycles(list(parent), parent, line, package.relative(table.csv_path), table.name, column)
+    return failures
+
+
+def parent_cycles(
+    starts: list[str], parent: dict[str, str], line: dict[str, int], file: str, table: str, column: str
+) -> list[Failure]:
+    """One failure per cycle, in the order the ``starts`` reach them; starts that reach none may be left out."""
+    failures = []
+    reported: set[str] = set()
+    for start in starts:
+        cycle = _cycle_from(start, parent)
+        if cycle and not reported & set(cycle):
+            reported |= set(cycle)
+            first = min(cycle)
+            failures.append(
+                Failure(
+                    "reference-cycle",
+                    f"The '{column}' links form a cycle: {' -> '.join([*_rotate(cycle, first), first])}.",
+                    file,
+                    table,
+                    line[first],
+                    column,
+                    parent[first],
                 )
+            )
     return failures
 
 
@@ -153,14 +154,28 @@ def _check_entity_types(
             value = row.cells.get(field["name"], "")
             if value in kind and kind[value] not in allowed:
                 failures.append(
-                    Failure(
-                        "entity-type",
-                        f"The entity is a {kind[value]!r}; this field takes only: {', '.join(allowed)}.",
+                    entity_type_failure(
                         package.relative(table.csv_path),
                         table.name,
                         row.line,
                         field["name"],
                         value,
+                        kind[value],
+                        allowed,
                     )
                 )
     return failures
+
+
+def entity_type_failure(
+    file: str, table: str, line: int, column: str, value: str, kind: str, allowed: list[str]
+) -> Failure:
+    return Failure(
+        "entity-type",
+        f"The entity is a {kind!r}; this field takes only: {', '.join(allowed)}.",
+        file,
+        table,
+        line,
+        column,
+        value,
+    )

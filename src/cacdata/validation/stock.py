@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ def run_frictionless(package: DataPackage) -> list[Failure]:
         for error in task.errors:
             if error.type in OWN_RULES:
                 continue
-            failure = _table_failure(package, task.name, task.place, lines, error)
+            failure = table_failure(package, task.name, task.place, lines, error)
             if error.type == "primary-key" and table is not None:
                 failure = replace(failure, column=table.primary_key)  # frictionless names no field here
             failures.append(failure)
@@ -58,7 +59,23 @@ def _package_failure(package: DataPackage, error: Any) -> Failure:
     return Failure(rule=error.type, message=error.note or error.message, file=package.descriptor_path.name)
 
 
-def _table_failure(package: DataPackage, name: str, place: str, lines: list[int], error: Any) -> Failure:
+@dataclass(frozen=True)
+class StockError:
+    """An error as frictionless would raise it, for the DuckDB engine; the attributes ``table_failure`` reads."""
+
+    type: str
+    note: str
+    row_number: int | None = None
+    field_name: str | None = None
+    field_names: list[str] | None = None
+    cell: str | None = None
+    field_cells: list[str] | None = None
+    label: str | None = None
+    title: str = "Error"
+
+
+def table_failure(package: DataPackage, name: str, place: str, lines: Sequence[int], error: Any) -> Failure:
+    """One frictionless error (or a ``StockError``) as our failure, at its physical line."""
     row_number = getattr(error, "row_number", None)
     line = None
     if row_number is not None:
