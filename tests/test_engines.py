@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cacdata.validation import unicode_classes, validate
+from cacdata.validation import tabular, unicode_classes, validate
 from cacdata.validation.tabular import Unsupported
 
 from conftest import SOURCE_TEXTS
@@ -115,5 +115,24 @@ def test_invalid_utf8_anywhere_is_left_to_the_row_by_row_path(bad: bytes, tmp_pa
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(UnicodeDecodeError):
         bad.decode("utf-8")
+    with pytest.raises(Unsupported):
+        validate(root, engine="duckdb")
+
+
+def test_a_duckdb_error_mid_run_hands_over_to_the_row_by_row_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    root = copy_package(tmp_path / "package")
+    expected = validate(root, engine="python")
+
+    def broken(self: tabular.Engine) -> list[object]:
+        raise duckdb.CatalogException("no such function")
+
+    monkeypatch.setattr(tabular.Engine, "references", broken)
+    report = validate(root)
+    assert report.engine.startswith("python (DuckDB failed")
+    assert report.failures == expected.failures
     with pytest.raises(Unsupported):
         validate(root, engine="duckdb")

@@ -873,6 +873,13 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(f"^{pattern}$")
 
 
+def is_engine_error(error: BaseException) -> bool:
+    """An error of DuckDB itself, on which the row-by-row path takes over."""
+    import duckdb
+
+    return isinstance(error, duckdb.Error)
+
+
 def prepare(package: DataPackage, today: date) -> Engine:
     """The engine loaded with the package; raises ``Unsupported`` (with the reason) where it cannot run."""
     metadata = MetadataCheck(package)  # first: on the shipped package it is the longest single step
