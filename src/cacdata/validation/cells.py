@@ -72,19 +72,24 @@ def date_faults(value: str, today: date, file: str, table: str, line: int, colum
     return []
 
 
+def _code_points(value: str, category: str) -> list[str]:
+    """The distinct characters of a Unicode category in ``value``, as U+XXXX, for the message."""
+    return sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == category})
+
+
 def _text_faults(value: str) -> Iterator[tuple[str, str]]:
     if not value:
         return
     if value != value.strip():
         yield "cell-whitespace", "The cell starts or ends with white space; remove it."
-    controls = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cc"})
+    controls = _code_points(value, "Cc")
     if controls:
         yield (
             "cell-control",
             f"The cell holds control characters ({', '.join(controls)}), such as a line break or NUL; "
             "keep each cell on one line and remove them.",
         )
-    invisible = sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cf"})
+    invisible = _code_points(value, "Cf")
     if invisible:
         yield (
             "cell-invisible",

@@ -9,15 +9,17 @@ from cacdata.validation.report import Failure
 CITATIONS = "citations"
 
 
+def missing_citations_failure(package: DataPackage) -> Failure:
+    return Failure(
+        "missing-table",
+        f"The package has no '{CITATIONS}' table, so no record is cited.",
+        package.descriptor_path.name,
+    )
+
+
 def check_references(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
     if CITATIONS not in package.tables:
-        return [
-            Failure(
-                "missing-table",
-                f"The package has no '{CITATIONS}' table, so no record is cited.",
-                package.descriptor_path.name,
-            )
-        ]
+        return [missing_citations_failure(package)]
     citations = package.table(CITATIONS)
     if CITATIONS not in rows:
         return []  # unreadable: the file checks report it

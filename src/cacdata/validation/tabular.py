@@ -33,7 +33,13 @@ from cacdata.package import DataPackage, Table
 from cacdata.validation.cells import ISO_DATE, cell_faults, date_faults
 from cacdata.validation.excerpts import ADDRESS, address_failure
 from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT, fill_failure, row_count_failure
-from cacdata.validation.references import CITATIONS, citation_field_failure, target_failure, uncited_failure
+from cacdata.validation.references import (
+    CITATIONS,
+    citation_field_failure,
+    missing_citations_failure,
+    target_failure,
+    uncited_failure,
+)
 from cacdata.validation.report import Failure
 from cacdata.validation.semantics import (
     ENTITIES,
@@ -620,13 +626,7 @@ class Engine:
     def references(self) -> list[Failure]:
         package = self.package
         if CITATIONS not in package.tables:
-            return [
-                Failure(
-                    "missing-table",
-                    f"The package has no '{CITATIONS}' table, so no record is cited.",
-                    package.descriptor_path.name,
-                )
-            ]
+            return [missing_citations_failure(package)]
         citations = self.loaded[CITATIONS]
         prefixes: dict[str, str] = {}
         for table in package.tables.values():
