@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -385,24 +385,7 @@ def timeline(out: PictureOut, path: PackageOption = None, quiet: QuietOption = F
 
     Example: cacdata timeline --out docs/images/timeline.png
     """
-    from rich.console import Console
-
-    import cacdata
-
-    console = Console(stderr=True, quiet=quiet)
-    package = _open(path)
-    with console.status("Drawing the timeline ..."):
-        try:
-            from cacdata.pictures import save
-            from cacdata.pictures.timeline import draw_timeline, rows
-        except ImportError as error:
-            typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[plots]'", err=True)
-            raise typer.Exit(EXIT_USAGE) from None
-        events = cacdata.load("events", package.root)
-        drawn = draw_timeline(events)
-        header = ["event", "start", "end", "precision", "kind", "title"]
-        written = _save_picture(save, drawn.figure, out, "cacdata: timeline of events", rows(events), header)
-    console.print(f"wrote {written}: {len(drawn.drawn)} events drawn, {len(drawn.undated)} without a date")
+    _draw("timeline", out, path, quiet)
 
 
 @app.command()
@@ -411,29 +394,24 @@ def network(out: PictureOut, path: PackageOption = None, quiet: QuietOption = Fa
 
     Example: cacdata network --out docs/images/network.png
     """
-    from rich.console import Console
+    _draw("network", out, path, quiet)
 
-    import cacdata
+
+def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
+    """One path for both pictures: load, draw, save by suffix, report; a missing extra is a usage error."""
+    from rich.console import Console
 
     console = Console(stderr=True, quiet=quiet)
     package = _open(path)
-    with console.status("Laying out the network ..."):
+    with console.status(f"Drawing the {picture} ..."):
         try:
-            from cacdata.pictures import save
-            from cacdata.pictures.network import draw_network, rows
+            from cacdata.pictures import draw_and_save
         except ImportError as error:
             typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[plots]'", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        tables = {name: cacdata.load(name, package.root) for name in ("entities", "events", "participants")}
-        drawn = draw_network(tables["entities"], tables["events"], tables["participants"])
-        header = ["entity", "role", "event"]
-        written = _save_picture(save, drawn.figure, out, "cacdata: network", rows(drawn.graph), header)
-    console.print(f"wrote {written}: {drawn.graph.number_of_nodes()} nodes, {drawn.graph.number_of_edges()} edges")
-
-
-def _save_picture(save: Any, figure: Any, out: Path, title: str, rows: list[list[str]], header: list[str]) -> Path:
-    try:
-        return Path(save(figure, out, title, rows, header))
-    except ValueError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        try:
+            written, summary = draw_and_save(picture, package, out)
+        except ValueError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+    console.print(f"wrote {written}: {summary}")

@@ -16,6 +16,8 @@ matplotlib.use("Agg")  # no screen: draw to files only
 
 from matplotlib.figure import Figure
 
+from cacdata.package import DataPackage
+
 FORMATS = (".png", ".svg", ".html")
 
 
@@ -43,3 +45,25 @@ def save(figure: Figure, out: Path, title: str, rows: list[list[str]], header: l
             encoding="utf-8",
         )
     return out
+
+
+def draw_and_save(picture: str, package: DataPackage, out: Path) -> tuple[Path, str]:
+    """Draw ``timeline`` or ``network`` from the package's tables and save it; returns the file and a summary."""
+    from cacdata.frames import read_table
+
+    if picture == "timeline":
+        from cacdata.pictures.timeline import draw_timeline
+        from cacdata.pictures.timeline import rows as timeline_rows
+
+        events = read_table(package.table("events"))
+        drawn = draw_timeline(events)
+        header = ["event", "start", "end", "precision", "kind", "title"]
+        saved = save(drawn.figure, out, "cacdata: timeline of events", timeline_rows(events), header)
+        return saved, f"{len(drawn.drawn)} events drawn, {len(drawn.undated)} without a date"
+    from cacdata.pictures.network import draw_network
+    from cacdata.pictures.network import rows as network_rows
+
+    tables = {name: read_table(package.table(name)) for name in ("entities", "events", "participants")}
+    graph = draw_network(tables["entities"], tables["events"], tables["participants"])
+    saved = save(graph.figure, out, "cacdata: network", network_rows(graph.graph), ["entity", "role", "event"])
+    return saved, f"{graph.graph.number_of_nodes()} nodes, {graph.graph.number_of_edges()} edges"
