@@ -17,6 +17,7 @@ import cacdata
 from cacdata.cli import app
 from cacdata.package import DataPackage, PackageError
 from cacdata.release import ReleaseError, release
+from cacdata.release_manifest import RELEASES, read_manifests
 from cacdata.release_zip import CHECKSUMS, write_data_zip
 from cacdata.stamp import stamp
 from cacdata.validation import validate
@@ -40,6 +41,7 @@ def repo(tmp_path: Path) -> Path:
         shutil.copy(REPO / name, root)
     shutil.copytree(REPO / "schemas", root / "schemas")
     shutil.copytree(REPO / "data", root / "data")
+    shutil.copytree(REPO / RELEASES, root / RELEASES)
     (root / "docs").mkdir()
     shutil.copy(REPO / "docs" / "data-dictionary.md", root / "docs")
     git(root, "init", "-q")
@@ -82,13 +84,30 @@ def test_a_release_sets_the_version_everywhere_and_dates_the_changelog(repo: Pat
     assert f"git tag -a v{version}" in made.tag_command
 
 
+def test_a_release_records_its_files_and_schemas_in_a_manifest(repo: Path) -> None:
+    version = next_minor(DataPackage.open(repo).version)
+    release(repo, version, TODAY, build=False)
+    manifest = read_manifests(repo)[version]
+    package = DataPackage.open(repo)
+    assert manifest.released == TODAY.isoformat()
+    stamped = {r["name"]: (r["path"], r["bytes"], r["hash"]) for r in package.descriptor["resources"]}
+    assert {r["name"]: (r["path"], r["bytes"], r["hash"]) for r in manifest.resources} == stamped
+    assert {r["name"]: r["rows"] for r in manifest.resources} == {n: len(cacdata.load(n, repo)) for n in stamped}
+    assert manifest.schemas == {name: table.schema for name, table in package.tables.items()}
+
+
 @pytest.mark.parametrize("version", ["0.0.1", "not-a-version"])
 def test_a_version_that_is_not_higher_is_refused(repo: Path, version: str) -> None:
     with pytest.raises(ReleaseError):
         release(repo, version, TODAY, build=False)
 
 
-def test_a_major_schema_change_needs_a_major_version_and_nothing_is_written(repo: Path) -> None:
+@pytest.mark.parametrize("last_release_read_from", ["manifest", "tag"])
+def test_a_major_schema_change_needs_a_major_version_and_nothing_is_written(
+    repo: Path, last_release_read_from: str
+) -> None:
+    if last_release_read_from == "tag":  # a release made before manifests were kept
+        shutil.rmtree(repo / RELEASES)
     path = repo / "schemas" / "participants.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["fields"] = [f for f in schema["fields"] if f["name"] != "notes"]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import copy
-import os
-import subprocess
+import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cacdata.package import DataPackage
-from cacdata.unpack import resolve_side
+from cacdata.release_manifest import RELEASES, last_release_before, read_manifests
 from cacdata.versioning import Level, bump_level, compare_schemas, parse_version, required_level
 
 from conftest import REPO
@@ -74,29 +75,41 @@ def test_a_version_must_be_x_y_z() -> None:
         parse_version("1.2")
 
 
-def released_versions() -> list[str]:
-    tags = subprocess.run(["git", "-C", str(REPO), "tag", "--list", "v*"], capture_output=True, text=True)
-    versions = []
-    for tag in tags.stdout.split():
-        try:
-            parse_version(tag[1:])
-        except ValueError:
-            continue
-        versions.append(tag[1:])
-    return sorted(versions, key=parse_version)
+def changelog_releases() -> dict[str, str]:
+    """The released versions the CHANGELOG lists, with their dates."""
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"(?m)^## \[([0-9]+\.[0-9]+\.[0-9]+)\] - ([0-9]{4}-[0-9]{2}-[0-9]{2})$", text))
+
+
+def test_every_release_in_the_changelog_has_its_manifest() -> None:
+    """Without its manifest a release's schemas are lost to clones that carry no tags."""
+    listed = changelog_releases()
+    assert listed, "the CHANGELOG lists no release"
+    assert {v: m.released for v, m in read_manifests(REPO).items()} == listed
 
 
 def test_the_schemas_since_the_last_release_fit_the_version() -> None:
-    """A MAJOR schema change since the last tagged release needs a MAJOR version (in 0.y, a new minor)."""
+    """A MAJOR schema change since the last release needs a MAJOR version (in 0.y, a new minor)."""
     current = PACKAGE.version
-    earlier = [v for v in released_versions() if parse_version(v) < parse_version(current)]
-    if not earlier:
-        if os.environ.get("CI") and not released_versions():
-            pytest.fail("CI must see the release tags (git clone copies them)")
-        pytest.skip(f"no release before {current} is tagged in this checkout")
-    last = earlier[-1]
-    with resolve_side(f"v{last}", REPO) as root:
-        old = {name: table.schema for name, table in DataPackage.open(root).tables.items()}
-    changes = compare_schemas(old, SCHEMAS)
-    level = bump_level(last, current)
+    last = last_release_before(REPO, current)
+    if last is None:
+        assert not [v for v in changelog_releases() if parse_version(v) < parse_version(current)]
+        pytest.skip(f"no release before {current}")
+    changes = compare_schemas(last.schemas, SCHEMAS)
+    level = bump_level(last.version, current)
     assert level is not None and required_level(changes) <= level, [c.describe() for c in changes]
+
+
+def test_the_last_release_is_the_newest_manifest_below_a_version(tmp_path: Path) -> None:
+    record = json.loads((REPO / RELEASES / f"{PACKAGE.version}.json").read_text(encoding="utf-8"))
+    (tmp_path / RELEASES).mkdir()
+    for version in ["0.10.0", "0.9.1", "1.0.0"]:
+        text = json.dumps({**record, "version": version})
+        (tmp_path / RELEASES / f"{version}.json").write_text(text, encoding="utf-8")
+    assert list(read_manifests(tmp_path)) == ["0.9.1", "0.10.0", "1.0.0"]
+    last = last_release_before(tmp_path, "1.0.0")
+    assert last is not None and last.version == "0.10.0"
+    assert last_release_before(tmp_path, "0.9.1") is None
+    (tmp_path / RELEASES / "2.0.0.json").write_text(json.dumps({**record, "version": "2.0.1"}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"2\.0\.1"):
+        read_manifests(tmp_path)

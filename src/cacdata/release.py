@@ -3,7 +3,9 @@
 Order matters: every check runs before any file is written (the data validates, the version is higher and
 large enough for the schema changes since the last release), then the version is set where it lives and
 is repeated, the CHANGELOG's Unreleased section moves under the new version with the diff's counts, the
-resources are stamped, and ``dist/`` is built. The last release is read from its git tag ``vX.Y.Z``.
+resources are stamped, the release's manifest is written to ``releases/``, and ``dist/`` is built. The
+last release's schemas come from its manifest (or, for a release made before manifests, its git tag
+``vX.Y.Z``); its rows, for the diff, from the tag.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from cacdata.diff import PackageDiff, compare
 from cacdata.package import DataPackage, PackageError
+from cacdata.release_manifest import manifest_of, read_manifests, write_manifest
 from cacdata.release_zip import checksums, write_data_zip
 from cacdata.stamp import stamp, write_descriptor
 from cacdata.unpack import resolve_side
@@ -67,11 +70,10 @@ def plan(repo: Path, version: str, texts: Path | None = None) -> tuple[str, list
     if not report.valid:
         raise ReleaseError("the data does not validate:\n" + report.to_text())
     try:
-        with resolve_side(tag_of(previous), repo) as last:
-            changes = compare_schemas(_schemas(DataPackage.open(last)), _schemas(package))
+        changes = compare_schemas(_released_schemas(repo, previous), _schemas(package))
         diff = compare(tag_of(previous), str(repo), repo)
-    except PackageError as error:
-        raise ReleaseError(f"cannot read the last release, tag {tag_of(previous)}: {error}") from None
+    except (PackageError, ValueError) as error:
+        raise ReleaseError(f"cannot read the last release, {previous}: {error}") from None
     needed = required_level(changes)
     if needed > level:
         listed = "\n".join(f"  {change.describe()}" for change in changes if change.level == needed)
@@ -89,6 +91,7 @@ def release(repo: Path, version: str, today: date, texts: Path | None = None, bu
     _set_citation_version(repo / "CITATION.cff", version, today)
     _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
     stamp(DataPackage.open(repo))
+    write_manifest(repo, manifest_of(DataPackage.open(repo), today))
     _refresh_codebook(repo)
     dist = _build(repo, version) if build else []
     return Release(version, previous, changes, diff, dist)
@@ -114,6 +117,14 @@ def _refresh_codebook(repo: Path) -> None:
 
 def _schemas(package: DataPackage) -> dict[str, dict[str, object]]:
     return {name: table.schema for name, table in package.tables.items()}
+
+
+def _released_schemas(repo: Path, version: str) -> dict[str, dict[str, object]]:
+    manifest = read_manifests(repo).get(version)
+    if manifest is not None:
+        return dict(manifest.schemas)
+    with resolve_side(tag_of(version), repo) as last:
+        return _schemas(DataPackage.open(last))
 
 
 def _set_citation_version(path: Path, version: str, today: date) -> None:
