@@ -218,8 +218,7 @@ def validate(
     if texts is not None and not texts.is_dir():
         typer.echo(f"error: {texts}: no such directory", err=True)
         raise typer.Exit(EXIT_USAGE)
-    _open(path)
-    try:
+    try:  # validate() opens the package itself and raises PackageError on one it cannot use
         report = run_validation(path, texts)
     except PackageError as error:
         typer.echo(f"error: {error}", err=True)
