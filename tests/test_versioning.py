@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +11,13 @@ import pytest
 
 from cacdata.package import DataPackage
 from cacdata.release_manifest import RELEASES, last_release_before, read_manifests
+from cacdata.validation.package_files import CHANGELOG_RELEASE
 from cacdata.versioning import Level, bump_level, compare_schemas, parse_version, required_level
 
 from conftest import REPO
 
 PACKAGE = DataPackage.open(REPO)
-SCHEMAS = {name: table.schema for name, table in PACKAGE.tables.items()}
+SCHEMAS = PACKAGE.schemas
 
 
 def changed(edit: Any) -> Level:
@@ -78,7 +78,7 @@ def test_a_version_must_be_x_y_z() -> None:
 def changelog_releases() -> dict[str, str]:
     """The released versions the CHANGELOG lists, with their dates."""
     text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
-    return dict(re.findall(r"(?m)^## \[([0-9]+\.[0-9]+\.[0-9]+)\] - ([0-9]{4}-[0-9]{2}-[0-9]{2})$", text))
+    return dict(CHANGELOG_RELEASE.findall(text))
 
 
 def test_every_release_in_the_changelog_has_its_manifest() -> None:

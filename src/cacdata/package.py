@@ -145,6 +145,11 @@ class DataPackage:
             )
         return tables
 
+    @property
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """Every table's Table Schema, by table name: what releases record and compare."""
+        return {name: table.schema for name, table in self.tables.items()}
+
     def table(self, name: str) -> Table:
         try:
             return self.tables[name]

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cacdata.diff import PackageDiff, compare
 from cacdata.package import DataPackage, PackageError
@@ -70,7 +71,7 @@ def plan(repo: Path, version: str, texts: Path | None = None) -> tuple[str, list
     if not report.valid:
         raise ReleaseError("the data does not validate:\n" + report.to_text())
     try:
-        changes = compare_schemas(_released_schemas(repo, previous), _schemas(package))
+        changes = compare_schemas(_released_schemas(repo, previous), package.schemas)
         diff = compare(tag_of(previous), str(repo), repo)
     except (PackageError, ValueError) as error:
         raise ReleaseError(f"cannot read the last release, {previous}: {error}") from None
@@ -115,16 +116,12 @@ def _refresh_codebook(repo: Path) -> None:
         path.write_text(render_codebook(DataPackage.open(repo)), encoding="utf-8")
 
 
-def _schemas(package: DataPackage) -> dict[str, dict[str, object]]:
-    return {name: table.schema for name, table in package.tables.items()}
-
-
-def _released_schemas(repo: Path, version: str) -> dict[str, dict[str, object]]:
+def _released_schemas(repo: Path, version: str) -> dict[str, dict[str, Any]]:
     manifest = read_manifests(repo).get(version)
     if manifest is not None:
-        return dict(manifest.schemas)
+        return manifest.schemas
     with resolve_side(tag_of(version), repo) as last:
-        return _schemas(DataPackage.open(last))
+        return DataPackage.open(last).schemas
 
 
 def _set_citation_version(path: Path, version: str, today: date) -> None:

@@ -10,7 +10,7 @@ It is history, not a second source of the rules: ``schemas/`` alone says what th
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,20 +37,13 @@ def manifest_of(package: DataPackage, released: date) -> Manifest:
         size, digest = file_stamp(table.csv_path)
         path = package.relative(table.csv_path)
         resources.append({"name": name, "path": path, "bytes": size, "hash": digest, "rows": table.row_count()})
-    schemas = {name: table.schema for name, table in package.tables.items()}
-    return Manifest(package.version, released.isoformat(), resources, schemas)
+    return Manifest(package.version, released.isoformat(), resources, package.schemas)
 
 
 def write_manifest(repo: Path, manifest: Manifest) -> Path:
     path = repo / RELEASES / f"{manifest.version}.json"
     path.parent.mkdir(exist_ok=True)
-    record = {
-        "version": manifest.version,
-        "released": manifest.released,
-        "resources": manifest.resources,
-        "schemas": manifest.schemas,
-    }
-    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+    path.write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
     return path
 
 
@@ -62,7 +55,10 @@ def read_manifests(repo: Path) -> dict[str, Manifest]:
         if record.get("version") != path.stem:
             raise ValueError(f"{path}: records version {record.get('version')!r}, not {path.stem!r}")
         parse_version(path.stem)
-        found.append(Manifest(record["version"], record["released"], record["resources"], record["schemas"]))
+        try:
+            found.append(Manifest(**record))
+        except TypeError:
+            raise ValueError(f"{path}: expected exactly the keys {', '.join(Manifest.__annotations__)}") from None
     return {m.version: m for m in sorted(found, key=lambda m: parse_version(m.version))}
 
 

@@ -13,7 +13,8 @@ from cacdata.package import DESCRIPTOR, DataPackage
 from cacdata.validation.report import Failure
 
 CFF_VERSION = re.compile(r"""^version:\s*["']?([^"'\s#]+)""", re.MULTILINE)
-CHANGELOG_RELEASE = re.compile(r"^## \[(\d[^\]]*)\]", re.MULTILINE)
+# A released section's heading: its version, and its date where the heading gives one.
+CHANGELOG_RELEASE = re.compile(r"^## \[(\d[^\]]*)\](?: - (\d{4}-\d\d-\d\d))?", re.MULTILINE)
 
 
 def check_package_files(package: DataPackage) -> list[Failure]:
