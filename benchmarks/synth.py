@@ -36,8 +36,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from cacdata.package import DataPackage  # noqa: E402 - run as a script from a checkout
-from cacdata.stamp import stamp  # noqa: E402
+from cacdata.describe.package import DataPackage  # noqa: E402 - run as a script from a checkout
+from cacdata.describe.stamp import stamp  # noqa: E402
 
 # Rows per event, by table; citations are one per record of the other tables.
 PER_EVENT = {"entities": 1.5, "events": 1.0, "participants": 2.0, "quotes": 0.5, "sources": 1.5}

@@ -69,8 +69,8 @@ def break_copy(fault: Fault, root: Path) -> Expected | Refused:
 
 
 def _restamp(root: Path) -> None:
-    from cacdata.package import DataPackage, PackageError
-    from cacdata.stamp import stamp
+    from cacdata.describe.package import DataPackage, PackageError
+    from cacdata.describe.stamp import stamp
 
     with contextlib.suppress(PackageError, KeyError, OSError):  # too broken to open: refused before any stamp
         stamp(DataPackage.open(root))

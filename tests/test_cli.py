@@ -153,8 +153,8 @@ def test_stamp_records_sizes_and_hashes_and_only_the_descriptor_changes(
 
 
 def test_the_repository_is_stamped() -> None:
-    from cacdata.package import DataPackage
-    from cacdata.stamp import file_stamp
+    from cacdata.describe.package import DataPackage
+    from cacdata.describe.stamp import file_stamp
 
     package = DataPackage.open()
     for resource in package.descriptor["resources"]:

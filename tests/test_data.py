@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import cacdata
-from cacdata.package import DataPackage
+from cacdata.describe.package import DataPackage
 from cacdata.validation import validate
 
 from conftest import REPO, SOURCE_TEXTS, needs_texts

@@ -6,7 +6,7 @@ import re
 import tomllib
 
 import cacdata
-from cacdata.package import DataPackage
+from cacdata.describe.package import DataPackage
 
 from conftest import REPO
 
@@ -45,3 +45,14 @@ def test_version_lives_in_datapackage_and_everything_agrees() -> None:
     released = re.search(r'^date-released: "(.+)"$', citation, re.MULTILINE)
     assert released is not None and released.group(1) == newest.group(2)
     assert cacdata.__version__ == version
+
+
+def test_readme_layout_names_every_stage_folder_and_each_has_a_test_folder() -> None:
+    """The README's "How the code is laid out" lists exactly the package's folders, and tests/ mirrors them."""
+    block = README.split("<!-- layout:start")[1].split("<!-- layout:end -->")[0]
+    listed = re.findall(r"^\| `(\w+)/` \|", block, flags=re.MULTILINE)
+    package = REPO / "src" / "cacdata"
+    folders = sorted(path.name for path in package.iterdir() if (path / "__init__.py").is_file())
+    assert sorted(listed) == folders
+    for folder in folders:
+        assert list((REPO / "tests" / folder).glob("test_*.py")), f"tests/{folder}/ has no tests"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cacdata.package import DataPackage
+from cacdata.describe.package import DataPackage
 
 PACKAGE = DataPackage.open()
 TABLES = list(PACKAGE.tables.values())

@@ -17,7 +17,7 @@ from conftest import REPO
 
 CHECK = """
 import json, sys, cacdata, pandas as pd
-from cacdata.package import DataPackage
+from cacdata.describe.package import DataPackage
 package = DataPackage.open()
 assert "site-packages" in str(package.root), package.root
 frames = cacdata.load_all()

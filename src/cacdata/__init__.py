@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cacdata.package import DataPackage, PackageError, Table
+from cacdata.describe.package import DataPackage, PackageError, Table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cacdata.pinned import PinnedPackage
+    from cacdata.read.pinned import PinnedPackage
 
 __all__ = ["DataPackage", "PackageError", "Table", "__version__", "load", "load_all", "open", "tables"]
 
@@ -31,14 +31,14 @@ def tables(path: str | Path | None = None) -> list[str]:
 
 def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
     """One table as a typed DataFrame; ``path`` points at another copy of the package (e.g. a pinned release)."""
-    from cacdata.frames import read_table
+    from cacdata.read.frames import read_table
 
     return read_table(DataPackage.open(path).table(name))
 
 
 def load_all(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table, by name."""
-    from cacdata.frames import read_table
+    from cacdata.read.frames import read_table
 
     package = DataPackage.open(path)
     return {name: read_table(table) for name, table in package.tables.items()}
@@ -46,6 +46,6 @@ def load_all(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
 
 def open(location: str | Path | None = None) -> PinnedPackage:  # shadows the builtin only inside this module
     """A package directory or release zip (hashes checked first), with ``load``, ``tables`` and ``validate``."""
-    from cacdata.pinned import PinnedPackage
+    from cacdata.read.pinned import PinnedPackage
 
     return PinnedPackage(location)

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cacdata.package import DataPackage, PackageError
+from cacdata.describe.package import DataPackage, PackageError
 
 app = typer.Typer(
     help="China's Cyberspace Administration and voice-changing and deep-fake technology, March 2021: the data.",
@@ -109,7 +109,7 @@ def show(
 
     Example: cacdata show events --format csv
     """
-    from cacdata.frames import LoadError, read_table
+    from cacdata.read.frames import LoadError, read_table
 
     package = _open(path)
     try:
@@ -138,7 +138,7 @@ def get(
 
     Example: cacdata get evt-0002
     """
-    from cacdata.records import get_record
+    from cacdata.read.records import get_record
 
     _open(path)
     try:
@@ -175,7 +175,7 @@ def codebook(
 
     Example: cacdata codebook --out docs/data-dictionary.md
     """
-    from cacdata.codebook import render_codebook
+    from cacdata.share.codebook import render_codebook
 
     text = render_codebook(_open(path))
     if out is None:
@@ -190,7 +190,7 @@ def stamp(path: PackageOption = None) -> None:
 
     Example: cacdata stamp
     """
-    from cacdata.stamp import stamp as stamp_package
+    from cacdata.describe.stamp import stamp as stamp_package
 
     changed = stamp_package(_open(path))
     typer.echo(f"stamped: {', '.join(changed)}" if changed else "every resource's stamp is current")
@@ -246,7 +246,7 @@ def diff(
 
     Example: cacdata diff v0.1.0 . --format markdown
     """
-    from cacdata.diff import DiffError, compare
+    from cacdata.publish.diff import DiffError, compare
 
     try:
         result = compare(old, new, repo or Path.cwd())
@@ -277,7 +277,8 @@ def cite(
 
     Example: cacdata cite --format bibtex
     """
-    from cacdata.cite import STYLES, CiteError, citation_path, cite_record, load_citation, render
+    from cacdata.publish.cite import STYLES, CiteError, citation_path, load_citation, render
+    from cacdata.read.footnotes import FootnoteError, cite_record
 
     package = _open(path)
     try:
@@ -287,7 +288,7 @@ def cite(
         cff = load_citation(citation_path(package))
         styles = [output.value] if output else list(STYLES)
         typer.echo("\n\n".join(render(cff, style) for style in styles))  # type: ignore[arg-type]
-    except CiteError as error:
+    except (CiteError, FootnoteError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
 
@@ -311,8 +312,8 @@ def release(
     """
     from datetime import date
 
-    from cacdata.release import ReleaseError
-    from cacdata.release import release as make_release
+    from cacdata.publish.release import ReleaseError
+    from cacdata.publish.release import release as make_release
 
     try:
         made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build)
@@ -342,7 +343,7 @@ def export(
     """
     from rich.console import Console
 
-    from cacdata.exports import export as write_export
+    from cacdata.share.exports import export as write_export
 
     package = _open(path)
     console = Console(stderr=True, quiet=quiet)
@@ -365,7 +366,7 @@ def serve(
     import tempfile
 
     try:
-        from cacdata.serve import serve as run
+        from cacdata.share.serve import serve as run
     except ImportError as error:
         typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[serve]'", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -404,7 +405,7 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
     package = _open(path)
     with console.status(f"Drawing the {picture} ..."):
         try:
-            from cacdata.pictures import draw_and_save
+            from cacdata.share.pictures import draw_and_save
         except ImportError as error:
             typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[plots]'", err=True)
             raise typer.Exit(EXIT_USAGE) from None

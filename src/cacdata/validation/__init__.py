@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from cacdata.package import DataPackage
+from cacdata.describe.csv_lines import read_all_rows
+from cacdata.describe.package import DataPackage
 from cacdata.validation import tabular
 from cacdata.validation.cells import check_cells
-from cacdata.validation.csv_lines import read_all_rows
 from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, source_texts
 from cacdata.validation.expectations import check_expectations
 from cacdata.validation.files import check_files

@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date
 
-from cacdata.package import DataPackage
-from cacdata.validation.csv_lines import CsvRow
+from cacdata.describe.csv_lines import CsvRow
+from cacdata.describe.package import DataPackage
 from cacdata.validation.report import Failure
 
 # The one form a date is written in; frictionless's "%Y-%m-%d" also takes 2021-3-8.

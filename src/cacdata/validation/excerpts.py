@@ -10,8 +10,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from cacdata.package import DataPackage
-from cacdata.validation.csv_lines import read_rows
+from cacdata.describe.csv_lines import read_rows
+from cacdata.describe.package import DataPackage
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
 

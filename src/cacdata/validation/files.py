@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 from itertools import pairwise
 
-from cacdata.package import DataPackage, Table
-from cacdata.validation.csv_lines import read_rows
+from cacdata.describe.csv_lines import read_rows
+from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cacdata.package import DESCRIPTOR, DataPackage
+from cacdata.describe.package import DESCRIPTOR, DataPackage
 from cacdata.validation.report import Failure
 
 CFF_VERSION = re.compile(r"""^version:\s*["']?([^"'\s#]+)""", re.MULTILINE)

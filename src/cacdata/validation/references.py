@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cacdata.package import DataPackage, Table
-from cacdata.validation.csv_lines import CsvRow
+from cacdata.describe.csv_lines import CsvRow
+from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
 
 CITATIONS = "citations"

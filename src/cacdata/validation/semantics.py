@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from cacdata.package import DataPackage, Table
-from cacdata.validation.csv_lines import CsvRow
+from cacdata.describe.csv_lines import CsvRow
+from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
 
 REQUIRED_WITH = "cacdata:requiredWith"

@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from cacdata.package import DataPackage
-from cacdata.validation.csv_lines import row_start_lines
+from cacdata.describe.csv_lines import row_start_lines
+from cacdata.describe.package import DataPackage
 from cacdata.validation.report import Failure
 
 # Reported by our own file checks, with the line; frictionless gives none.

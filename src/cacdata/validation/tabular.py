@@ -29,7 +29,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cacdata.package import DataPackage, Table
+from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.cells import ISO_DATE, cell_faults, date_faults
 from cacdata.validation.excerpts import ADDRESS, address_failure
 from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT, fill_failure, row_count_failure

@@ -1,0 +1,207 @@
+"""Find a copy of the data package and describe its tables, using only the standard library.
+
+Kept free of pandas, frictionless and pandera so that ``import cacdata`` and ``cacdata --help`` stay cheap.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DESCRIPTOR = "datapackage.json"
+BUNDLE_DIR = "package"  # where the wheel carries datapackage.json, schemas/ and data/
+
+# Bounds on what is read from a package someone else made; a larger file is refused, not read.
+MAX_JSON_BYTES = 10 * 2**20
+MAX_CSV_BYTES = 2 * 2**30
+
+# The only remote addresses a descriptor may name where a validator would otherwise fetch them.
+STANDARD_PROFILES = frozenset(
+    {
+        "data-package",
+        "tabular-data-package",
+        "data-resource",
+        "tabular-data-resource",
+        "https://specs.frictionlessdata.io/schemas/table-schema.json",
+        "https://specs.frictionlessdata.io/schemas/data-package.json",
+        "https://specs.frictionlessdata.io/schemas/tabular-data-package.json",
+        "https://specs.frictionlessdata.io/schemas/tabular-data-resource.json",
+        "https://datapackage.org/profiles/2.0/datapackage.json",
+        "https://datapackage.org/profiles/2.0/dataresource.json",
+        "https://datapackage.org/profiles/2.0/tableschema.json",
+    }
+)
+PROFILE_KEYS = ("profile", "$schema")
+
+
+class PackageError(Exception):
+    """A package that cannot be used at all: missing, unreadable, or pointing outside itself."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One resource of the package: its CSV file and its Table Schema."""
+
+    name: str
+    title: str
+    description: str
+    csv_path: Path
+    schema: dict[str, Any]
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        return list(self.schema["fields"])
+
+    @property
+    def field_names(self) -> list[str]:
+        return [field["name"] for field in self.schema["fields"]]
+
+    @property
+    def primary_key(self) -> str:
+        (key,) = self.schema["primaryKey"]
+        return str(key)
+
+    @property
+    def id_prefix(self) -> str:
+        """The prefix of this table's IDs (``ent`` for ``ent-0001``), read from the key's pattern."""
+        key_field = next(f for f in self.fields if f["name"] == self.primary_key)
+        return str(key_field["constraints"]["pattern"]).split("-", 1)[0]
+
+    @property
+    def missing_values(self) -> list[str]:
+        return list(self.schema.get("missingValues", [""]))
+
+    def row_count(self) -> int:
+        """Data rows in the CSV file, counted without pandas (blank lines skipped, as ``pandas.read_csv`` does)."""
+        with self.csv_path.open(encoding="utf-8", newline="") as handle:
+            return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
+
+
+class DataPackage:
+    """A directory holding ``datapackage.json`` with the schemas and CSV files it names."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.descriptor_path = root / DESCRIPTOR
+        if not self.descriptor_path.exists():
+            raise PackageError(f"{self.descriptor_path}: no such file; expected a data package here")
+        self.inside(DESCRIPTOR, "the descriptor")
+        self.descriptor: dict[str, Any] = _read_json(self.descriptor_path)
+        if not isinstance(self.descriptor, dict) or not isinstance(self.descriptor.get("resources"), list):
+            raise PackageError(f"{self.descriptor_path}: has no list of 'resources'")
+        self._refuse_remote(self.descriptor, "the package")
+        for resource in self.descriptor["resources"]:
+            if not isinstance(resource, dict):
+                raise PackageError(f"{self.descriptor_path}: each resource must be an object")
+            self._refuse_remote(resource, f"resource '{resource.get('name', '?')}'")
+            if "dialect" in resource and not isinstance(resource["dialect"], dict):
+                raise PackageError(
+                    f"{self.descriptor_path}: resource '{resource.get('name', '?')}' must give its "
+                    "dialect inline, not as a file or address"
+                )
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> DataPackage:
+        """The package at ``path`` (a directory or its ``datapackage.json``), or the bundled one."""
+        if path is None:
+            return cls(bundled_root())
+        candidate = Path(path)
+        if candidate.name == DESCRIPTOR:
+            candidate = candidate.parent
+        if not candidate.is_dir():
+            raise PackageError(f"{path}: no such directory")
+        return cls(candidate)
+
+    @property
+    def version(self) -> str:
+        return str(self.descriptor.get("version", ""))
+
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        tables = {}
+        for resource in self.descriptor["resources"]:
+            name = resource.get("name", "?")
+            schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
+            if not schema_path.is_file():
+                raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing")
+            schema = _read_json(schema_path)
+            if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+                raise PackageError(f"{schema_path}: schema of resource '{name}' has no list of 'fields'")
+            self._refuse_remote(schema, f"the schema of resource '{name}'")
+            csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
+            if csv_path.is_file() and csv_path.stat().st_size > MAX_CSV_BYTES:
+                raise PackageError(f"{csv_path}: {csv_path.stat().st_size} bytes; the limit is {MAX_CSV_BYTES}")
+            tables[name] = Table(
+                name=name,
+                title=resource.get("title", name),
+                description=resource.get("description", ""),
+                csv_path=csv_path,
+                schema=schema,
+            )
+        return tables
+
+    @property
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """Every table's Table Schema, by table name: what releases record and compare."""
+        return {name: table.schema for name, table in self.tables.items()}
+
+    def table(self, name: str) -> Table:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise KeyError(f"no table {name!r}; the tables are: {', '.join(self.tables)}") from None
+
+    def table_for_id(self, record_id: str) -> Table | None:
+        """The table whose IDs carry this ID's prefix, if any."""
+        prefix = record_id.split("-", 1)[0]
+        return next((t for t in self.tables.values() if t.id_prefix == prefix), None)
+
+    def relative(self, path: Path) -> str:
+        """A path inside the package as messages show it: relative to the package's root."""
+        return str(path.relative_to(self.root.resolve()))
+
+    def inside(self, relative: object, what: str) -> Path:
+        """Resolve a path named by the descriptor, refusing anything that leaves the package."""
+        if not isinstance(relative, str) or not relative:
+            raise PackageError(f"{self.descriptor_path}: {what} must be a relative file path")
+        if "://" in relative or relative.startswith(("/", "~")) or ".." in Path(relative).parts:
+            raise PackageError(f"{self.descriptor_path}: {what} {relative!r} points outside the package")
+        resolved = (self.root / relative).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            raise PackageError(f"{self.descriptor_path}: {what} {relative!r} leads outside the package")
+        return resolved
+
+    def _refuse_remote(self, descriptor: dict[str, Any], what: str) -> None:
+        """Validators fetch a profile named by address: refuse any but the standard ones."""
+        for key in PROFILE_KEYS:
+            value = descriptor.get(key)
+            if value is not None and (
+                not isinstance(value, str) or ("://" in value and value not in STANDARD_PROFILES)
+            ):
+                raise PackageError(f"{self.descriptor_path}: {what} names a remote {key} {value!r}; it is not fetched")
+
+
+def _read_json(path: Path) -> Any:
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise PackageError(f"{path}: {size} bytes; the limit for a descriptor or schema is {MAX_JSON_BYTES}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PackageError(f"{path}: not valid UTF-8 JSON ({error})") from None
+
+
+def bundled_root() -> Path:
+    """The package shipped with the library: inside the wheel, or the repository when run from a checkout."""
+    bundled = Path(str(resources.files("cacdata") / BUNDLE_DIR))
+    if (bundled / DESCRIPTOR).is_file():
+        return bundled
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / DESCRIPTOR).is_file():
+        return checkout
+    raise PackageError("the bundled data package is missing from this installation of cacdata")

@@ -1,0 +1,1 @@
+"""Publish: make and trace releases (versioning policy, manifests, data zips, diffs between releases, citation)."""

@@ -1,0 +1,82 @@
+"""A pinned copy of the package, from a directory or a release zip, with the same API as the bundled one.
+
+A paper that used cacdata 0.2.0 can load exactly those rows years later: ``cacdata.open("cacdata-0.2.0-data.zip")``.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cacdata.describe.package import DESCRIPTOR, DataPackage, PackageError
+from cacdata.describe.stamp import file_stamp
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cacdata.validation import Report
+
+
+class PinnedPackage:
+    """One copy of the package; a zip is unpacked into a temporary folder that lives as long as this object."""
+
+    def __init__(self, location: str | Path | None = None) -> None:
+        self._unpacked: tempfile.TemporaryDirectory[str] | None = None
+        path = None if location is None else Path(location)
+        if path is not None and path.is_file() and zipfile.is_zipfile(path):
+            from cacdata.publish.archive import unpack_release_zip
+
+            self._unpacked = tempfile.TemporaryDirectory(prefix="cacdata-release-")
+            root = unpack_release_zip(path, Path(self._unpacked.name))
+            self.package = DataPackage.open(root)
+            _check_stamps(self.package, path)
+        else:
+            self.package = DataPackage.open(path)
+
+    @property
+    def root(self) -> Path:
+        return self.package.root
+
+    @property
+    def version(self) -> str:
+        return self.package.version
+
+    def tables(self) -> list[str]:
+        """Names of the tables, in the order of ``datapackage.json``."""
+        return list(self.package.tables)
+
+    def load(self, name: str) -> pd.DataFrame:
+        from cacdata.read.frames import read_table
+
+        return read_table(self.package.table(name))
+
+    def load_all(self) -> dict[str, pd.DataFrame]:
+        return {name: self.load(name) for name in self.package.tables}
+
+    def validate(self, texts: str | Path | None = None) -> Report:
+        from cacdata.validation import validate
+
+        return validate(self.root, texts)
+
+    def close(self) -> None:
+        if self._unpacked is not None:
+            self._unpacked.cleanup()
+            self._unpacked = None
+
+    def __enter__(self) -> PinnedPackage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_stamps(package: DataPackage, archive: Path) -> None:
+    """Each CSV must match the bytes and hash its descriptor records, or nothing is loaded."""
+    for resource in package.descriptor["resources"]:
+        table = package.table(resource["name"])
+        if not table.csv_path.is_file():
+            raise PackageError(f"{archive}: {package.relative(table.csv_path)} is missing")
+        if (resource.get("bytes"), resource.get("hash")) != file_stamp(table.csv_path):
+            raise PackageError(f"{archive}: {package.relative(table.csv_path)} differs from its stamp in {DESCRIPTOR}")

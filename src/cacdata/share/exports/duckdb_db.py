@@ -1,0 +1,45 @@
+"""DuckDB: dates stay DATE, allowed values become ENUM types, descriptions become COMMENTs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from cacdata.describe.package import DataPackage
+from cacdata.share.exports.fields import columns, frames
+
+DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+
+
+def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    data = frames(package)
+    with duckdb.connect(str(out)) as db:
+        for name, table in package.tables.items():
+            definitions = []
+            for column in columns(table):
+                kind = DUCKDB_TYPES.get(column.type, "VARCHAR")
+                if column.enum is not None:
+                    kind = f"ENUM({', '.join(_literal(v) for v in column.enum)})"
+                null = " NOT NULL" if column.required else ""
+                definitions.append(f"{_name(column.name)} {kind}{null}")
+            definitions.append(f"PRIMARY KEY ({_name(table.primary_key)})")
+            db.execute(f"CREATE TABLE {_name(name)} ({', '.join(definitions)})")
+            frame = data[name]
+            db.register("incoming", frame)
+            db.execute(f"INSERT INTO {_name(name)} SELECT * FROM incoming")
+            db.unregister("incoming")
+            db.execute(f"COMMENT ON TABLE {_name(name)} IS {_literal(table.description)}")
+            for column in columns(table):
+                db.execute(f"COMMENT ON COLUMN {_name(name)}.{_name(column.name)} IS {_literal(column.description)}")
+    return [out]
+
+
+def _name(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,62 @@
+"""SQLite, through sqlite-utils: real primary and foreign keys, typed columns, full-text search, and the
+schemas' titles and descriptions kept in two tables of their own (SQLite has no comments)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+from cacdata.describe.package import DataPackage
+from cacdata.share.exports.fields import columns, foreign_keys, frames, plain_records
+
+SQLITE_TYPES = {"string": str, "date": str, "integer": int, "number": float, "boolean": int}
+
+# The text people search: names, titles, quotations and excerpts.
+SEARCHABLE = {
+    "entities": ["name_en", "name_original", "description"],
+    "events": ["title", "description"],
+    "quotes": ["text"],
+    "sources": ["title"],
+    "citations": ["excerpt"],
+}
+TABLES_TABLE = "_cacdata_tables"
+FIELDS_TABLE = "_cacdata_fields"
+
+
+def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    db = sqlite_utils.Database(out)
+    db.execute("PRAGMA foreign_keys = ON")
+    data = frames(package)
+    for name, table in package.tables.items():
+        cols = columns(table)
+        db[name].create(  # type: ignore[union-attr]
+            {c.name: SQLITE_TYPES.get(c.type, str) for c in cols},
+            pk=table.primary_key,
+            not_null={c.name for c in cols if c.required},
+            foreign_keys=[fk for fk in foreign_keys(table) if fk[1] != name],
+        )
+        for column, _, other in (fk for fk in foreign_keys(table) if fk[1] == name):
+            db[name].add_foreign_key(column, name, other)  # type: ignore[union-attr]
+    for name in package.tables:
+        db[name].insert_all(plain_records(data[name]))  # type: ignore[union-attr]
+        searchable = [c for c in SEARCHABLE.get(name, []) if c in package.table(name).field_names]
+        if searchable:
+            db[name].enable_fts(searchable, create_triggers=False)  # type: ignore[union-attr]
+    db[TABLES_TABLE].insert_all(  # type: ignore[union-attr]
+        [{"name": t.name, "title": t.title, "description": t.description} for t in package.tables.values()],
+        pk="name",
+    )
+    db[FIELDS_TABLE].insert_all(  # type: ignore[union-attr]
+        [
+            {"table_name": t.name, "field": c.name, "type": c.type, "description": c.description}
+            for t in package.tables.values()
+            for c in columns(t)
+        ],
+        pk=("table_name", "field"),
+    )
+    db.execute("VACUUM")
+    db.close()
+    return [out]
