@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from cacdata.describe.package import DataPackage  # noqa: E402 - run as a script from a checkout
+from cacdata.describe.schema import ENTITY_TYPES, ROW_COUNT  # noqa: E402
 from cacdata.describe.stamp import stamp  # noqa: E402
 
 # Rows per event, by table; citations are one per record of the other tables.
@@ -49,7 +50,6 @@ FAULT_KINDS = (
     "pattern violation",
     "uncited record",
 )
-SPEAKER_TYPES_KEY = "cacdata:entityTypes"
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def widen(pattern: str) -> str:
 def counts(events: int) -> dict[str, int]:
     schemas = {name: _schema(name) for name in PER_EVENT}
     return {
-        name: max(round(events * ratio), schemas[name]["cacdata:rowCount"]["minimum"])
+        name: max(round(events * ratio), schemas[name][ROW_COUNT]["minimum"])
         for name, ratio in PER_EVENT.items()
     }
 
@@ -168,7 +168,7 @@ def synthesise(events: int, out: Path, faults: int = 0, seed: int = 7) -> list[I
     plan, _ = plan_faults(sizes, ids, faults, rng)
     injected: list[Injected] = []
     entity_types = [row["entity_type"] for row in _templates("entities")]
-    speaker_types = next(f for f in _schema("quotes")["fields"] if f["name"] == "speaker_id")[SPEAKER_TYPES_KEY]
+    speaker_types = next(f for f in _schema("quotes")["fields"] if f["name"] == "speaker_id")[ENTITY_TYPES]
     speakers = [i for i, kind in enumerate(entity_types) if kind in speaker_types and i < sizes["entities"]]
     writers = {
         "entities": _entities(sizes, ids, rng),

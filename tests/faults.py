@@ -393,6 +393,32 @@ def _symlink_out(root: Path) -> Refused:
     return Refused("outside the package")
 
 
+def _string_primary_key_and_a_repeated_id(root: Path) -> Expected:
+    """Table Schema also allows ``"primaryKey": "entity_id"``: it must be read as the list form is."""
+    edit_json(root / "schemas" / "entities.schema.json", lambda schema: schema.update(primaryKey="entity_id"))
+    return _duplicate_key(root)
+
+
+def _schema_edit(table: str, change: Callable[[dict[str, object]], None], names: str) -> Callable[[Path], Refused]:
+    """A schema whose shape no reader can use: refused with a message naming the schema and ``names``."""
+
+    def mutate(root: Path) -> Refused:
+        edit_json(root / "schemas" / f"{table}.schema.json", change)
+        return Refused(names)
+
+    return mutate
+
+
+def _field_of(schema: dict[str, object], name: str) -> dict[str, object]:
+    fields = schema["fields"]
+    assert isinstance(fields, list)
+    return next(f for f in fields if f["name"] == name)
+
+
+def _drop_name(schema: dict[str, object]) -> None:
+    del _field_of(schema, "notes")["name"]
+
+
 FAULTS: list[Fault] = [
     Fault("duplicate primary key", _duplicate_key, frozenset({"unique-error"})),
     *[
@@ -462,4 +488,31 @@ FAULTS: list[Fault] = [
     Fault("descriptor not JSON", _descriptor_not_json, refused=True),
     Fault("remote profile", _remote_profile, refused=True),
     Fault("symlink leaving the package", _symlink_out, refused=True),
+    Fault("primary key written as a string", _string_primary_key_and_a_repeated_id, frozenset({"unique-error"})),
+    Fault("schema field without a name", _schema_edit("events", _drop_name, "has no 'name'"), refused=True),
+    Fault(
+        "schema rule key of the wrong type",
+        _schema_edit(
+            "quotes", lambda s: _field_of(s, "speaker_id").update({"cacdata:entityTypes": "person"}), "must be a list"
+        ),
+        refused=True,
+    ),
+    Fault(
+        "schema rule naming no field",
+        _schema_edit(
+            "entities", lambda s: _field_of(s, "name_original_lang").update({"cacdata:requiredWith": "nme"}), "nme"
+        ),
+        refused=True,
+    ),
+    Fault(
+        "schema foreign key naming no field",
+        _schema_edit(
+            "participants",
+            lambda s: s.update(
+                foreignKeys=[{"fields": "evnt_id", "reference": {"resource": "events", "fields": "event_id"}}]
+            ),
+            "evnt_id",
+        ),
+        refused=True,
+    ),
 ]

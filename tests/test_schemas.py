@@ -18,15 +18,15 @@ ID_PATTERN = re.compile(r"^([a-z]{3})-\[0-9\]\{4\}$")
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_every_field_is_described_and_snake_case(table: Any) -> None:
     for field in table.fields:
-        assert re.fullmatch(r"[a-z][a-z0-9_]*", field["name"]), field["name"]
-        assert len(field.get("description", "")) > 20, f"{table.name}.{field['name']} needs a description"
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", field.name), field.name
+        assert len(field.description) > 20, f"{table.name}.{field.name} needs a description"
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_primary_key_is_a_prefixed_unique_required_id(table: Any) -> None:
-    key = next(f for f in table.fields if f["name"] == table.primary_key)
-    assert key["constraints"]["required"] and key["constraints"]["unique"]
-    assert ID_PATTERN.match(key["constraints"]["pattern"])
+    key = table.schema.field(table.primary_key)
+    assert key.required and key.unique
+    assert ID_PATTERN.match(key.pattern or "")
     assert table.field_names[0] == table.primary_key
 
 
@@ -39,30 +39,24 @@ def test_same_column_name_means_same_type_everywhere() -> None:
     seen: dict[str, tuple[str, str | None, str]] = {}
     for table in TABLES:
         for field in table.fields:
-            kind = (field["type"], field.get("constraints", {}).get("pattern"))
-            if field["name"] in seen:
-                assert seen[field["name"]][:2] == kind, (
-                    f"{field['name']} differs in {table.name} and {seen[field['name']][2]}"
-                )
+            kind = (field.type, field.pattern)
+            if field.name in seen:
+                assert seen[field.name][:2] == kind, f"{field.name} differs in {table.name} and {seen[field.name][2]}"
             else:
-                seen[field["name"]] = (*kind, table.name)
+                seen[field.name] = (*kind, table.name)
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
 def test_every_id_reference_is_a_declared_foreign_key(table: Any) -> None:
     """Every non-key field holding one table's IDs is a foreign key; only citations.record_id may point anywhere."""
-    declared = {
-        tuple(fk["fields"]) if isinstance(fk["fields"], list) else (fk["fields"],)
-        for fk in table.schema.get("foreignKeys", [])
-    }
+    declared = {fk.fields: fk for fk in table.schema.foreign_keys}
     for field in table.fields:
-        match = ID_PATTERN.match(field.get("constraints", {}).get("pattern", ""))
-        if field["name"] == table.primary_key or not match:
+        match = ID_PATTERN.match(field.pattern or "")
+        if field.name == table.primary_key or not match:
             continue
-        assert (field["name"],) in declared, f"{table.name}.{field['name']} references {match.group(1)}- IDs undeclared"
+        assert (field.name,) in declared, f"{table.name}.{field.name} references {match.group(1)}- IDs undeclared"
         target = PACKAGE.table_for_id(f"{match.group(1)}-0000")
-        fk = next(fk for fk in table.schema["foreignKeys"] if fk["fields"] == [field["name"]])
-        assert fk["reference"]["resource"] in ("", target.name if target else None)
+        assert declared[(field.name,)].resource in ("", target.name if target else None)
 
 
 def test_descriptor_names_one_schema_file_per_table() -> None:

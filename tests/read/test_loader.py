@@ -29,14 +29,16 @@ def test_each_table_loads_with_schema_dtypes(name: str) -> None:
     assert list(frame.columns) == table.field_names
     assert len(frame) > 0
     for field in table.fields:
-        dtype = frame[field["name"]].dtype
-        if "enum" in field.get("constraints", {}):
+        dtype = frame[field.name].dtype
+        if field.enum is not None:
             assert isinstance(dtype, pd.CategoricalDtype)
-            assert list(dtype.categories) == field["constraints"]["enum"]
-        elif field["type"] == "date":
-            assert pd.api.types.is_datetime64_any_dtype(dtype), field["name"]
+            assert tuple(dtype.categories) == field.enum
+        elif field.type == "date":
+            assert pd.api.types.is_datetime64_any_dtype(dtype), field.name
+        elif field.type == "boolean":
+            assert dtype == "boolean", field.name
         else:
-            assert dtype == "string", field["name"]
+            assert dtype == "string", field.name
     frame_schema(table).validate(frame, lazy=True)
 
 

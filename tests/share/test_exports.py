@@ -105,9 +105,7 @@ def test_sqlite_opens_in_the_sqlite3_shell_with_keys_and_search(exported: dict[s
         described = db.execute(
             "SELECT description FROM _cacdata_fields WHERE table_name = 'events' AND field = 'date_precision'"
         ).fetchone()
-        assert described == (
-            next(f for f in PACKAGE.table("events").fields if f["name"] == "date_precision")["description"],
-        )
+        assert described == (PACKAGE.table("events").schema.field("date_precision").description,)
 
 
 def test_duckdb_keeps_dates_enums_and_descriptions(exported: dict[str, Path]) -> None:
@@ -124,8 +122,8 @@ def test_parquet_keeps_dates_categories_and_descriptions(exported: dict[str, Pat
     schema = pq.read_schema(exported["parquet"] / "events.parquet")
     assert schema.field("date_start").type == pa.date32()
     assert pa.types.is_dictionary(schema.field("event_type").type)
-    field = next(f for f in PACKAGE.table("events").fields if f["name"] == "title")
-    assert schema.field("title").metadata[b"description"].decode() == field["description"]
+    field = PACKAGE.table("events").schema.field("title")
+    assert schema.field("title").metadata[b"description"].decode() == field.description
     assert pd.read_parquet(exported["parquet"] / "events.parquet")["event_type"].dtype == "category"
 
 

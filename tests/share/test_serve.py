@@ -32,7 +32,7 @@ def test_metadata_comes_from_the_schemas_and_descriptor() -> None:
     tables = meta["databases"]["cacdata"]["tables"]
     for name, table in package.tables.items():
         assert tables[name]["description"] == table.description
-        assert tables[name]["columns"] == {f["name"]: f["description"] for f in table.fields}
+        assert tables[name]["columns"] == {f.name: f.description for f in table.fields}
     assert set(meta["databases"]["cacdata"]["queries"]) == set(QUERIES)
 
 

@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from cacdata.describe.schema import Field, Schema, SchemaError, parse_schema
+
 DESCRIPTOR = "datapackage.json"
 BUNDLE_DIR = "package"  # where the wheel carries datapackage.json, schemas/ and data/
 
@@ -45,36 +47,40 @@ class PackageError(Exception):
 
 @dataclass(frozen=True)
 class Table:
-    """One resource of the package: its CSV file and its Table Schema."""
+    """One resource of the package: its CSV file and its Table Schema, read once into a typed ``Schema``."""
 
     name: str
     title: str
     description: str
     csv_path: Path
-    schema: dict[str, Any]
+    schema: Schema
 
     @property
-    def fields(self) -> list[dict[str, Any]]:
-        return list(self.schema["fields"])
+    def fields(self) -> tuple[Field, ...]:
+        """The columns, in the order the CSV header must have them."""
+        return self.schema.fields
 
     @property
     def field_names(self) -> list[str]:
-        return [field["name"] for field in self.schema["fields"]]
+        """The column names, in header order."""
+        return self.schema.names
 
     @property
     def primary_key(self) -> str:
-        (key,) = self.schema["primaryKey"]
-        return str(key)
+        """The one column that identifies a row (every cacdata table has a one-column key)."""
+        if len(self.schema.primary_key) != 1:
+            raise PackageError(f"table {self.name!r}: its schema must name exactly one primaryKey column")
+        return self.schema.primary_key[0]
 
     @property
-    def id_prefix(self) -> str:
+    def id_prefix(self) -> str | None:
         """The prefix of this table's IDs (``ent`` for ``ent-0001``), read from the key's pattern."""
-        key_field = next(f for f in self.fields if f["name"] == self.primary_key)
-        return str(key_field["constraints"]["pattern"]).split("-", 1)[0]
+        return self.schema.id_prefix
 
     @property
     def missing_values(self) -> list[str]:
-        return list(self.schema.get("missingValues", [""]))
+        """The cell texts that mean "missing" (only the empty cell, in cacdata's schemas)."""
+        return list(self.schema.missing_values)
 
     def row_count(self) -> int:
         """Data rows in the CSV file, counted without pandas (blank lines skipped, as ``pandas.read_csv`` does)."""
@@ -129,10 +135,12 @@ class DataPackage:
             schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
             if not schema_path.is_file():
                 raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing")
-            schema = _read_json(schema_path)
-            if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-                raise PackageError(f"{schema_path}: schema of resource '{name}' has no list of 'fields'")
-            self._refuse_remote(schema, f"the schema of resource '{name}'")
+            descriptor = _read_json(schema_path)
+            try:
+                schema = parse_schema(descriptor, str(schema_path))
+            except SchemaError as error:
+                raise PackageError(str(error)) from None
+            self._refuse_remote(descriptor, f"the schema of resource '{name}'")
             csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
             if csv_path.is_file() and csv_path.stat().st_size > MAX_CSV_BYTES:
                 raise PackageError(f"{csv_path}: {csv_path.stat().st_size} bytes; the limit is {MAX_CSV_BYTES}")
@@ -148,7 +156,7 @@ class DataPackage:
     @property
     def schemas(self) -> dict[str, dict[str, Any]]:
         """Every table's Table Schema, by table name: what releases record and compare."""
-        return {name: table.schema for name, table in self.tables.items()}
+        return {name: dict(table.schema.descriptor) for name, table in self.tables.items()}
 
     def table(self, name: str) -> Table:
         try:

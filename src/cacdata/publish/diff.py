@@ -210,16 +210,11 @@ def _tables(package: DataPackage) -> dict[str, Table]:
 
 
 def _key(table: Table) -> str:
-    """The table's one primary-key column; rows cannot be matched without it.
-
-    Table Schema allows the key as a string or a list; ``Table.primary_key`` reads only the list.
-    """
-    key = table.schema.get("primaryKey")
-    if isinstance(key, list) and len(key) == 1:
-        key = key[0]
-    if not isinstance(key, str) or not key:
-        raise DiffError(f"table {table.name!r}: its schema must name exactly one primaryKey column")
-    return key
+    """The table's one primary-key column; rows cannot be matched without it."""
+    try:
+        return table.primary_key
+    except PackageError as error:
+        raise DiffError(str(error)) from None
 
 
 def _read_keyed(table: Table) -> tuple[list[str], dict[str, dict[str, str]]]:

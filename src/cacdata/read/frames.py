@@ -11,25 +11,19 @@ from typing import Any
 import pandas as pd
 
 from cacdata.describe.package import Table
+from cacdata.describe.schema import Field
+from cacdata.describe.types import backends
 
 
 class LoadError(ValueError):
     """A cell that cannot take its schema's type; names file, line and field."""
 
 
-def pandas_dtype(field: dict[str, Any]) -> Any:
-    """The pandas dtype a Table Schema field is loaded as."""
-    kind = field.get("type", "string")
-    enum = field.get("constraints", {}).get("enum")
-    if enum is not None:
-        return pd.CategoricalDtype(categories=enum, ordered=False)
-    return {
-        "string": "string",
-        "integer": "Int64",
-        "number": "Float64",
-        "boolean": "boolean",
-        "date": "datetime64[ns]",
-    }.get(kind, "string")
+def pandas_dtype(field: Field) -> Any:
+    """The pandas dtype a Table Schema field is loaded as: its allowed values as categories, else its type's."""
+    if field.enum is not None:
+        return pd.CategoricalDtype(categories=list(field.enum), ordered=False)
+    return backends(field).pandas
 
 
 def read_table(table: Table) -> pd.DataFrame:
@@ -56,25 +50,26 @@ def typed_frame(raw: pd.DataFrame, table: Table) -> pd.DataFrame:
             f"{table.csv_path}: line 1: header does not match schema"
             f" (missing: {', '.join(missing) or 'none'}; unexpected: {', '.join(unexpected) or 'none'})"
         )
-    return pd.DataFrame({field["name"]: _typed(raw[field["name"]], field, table) for field in table.fields})
+    return pd.DataFrame({field.name: _typed(raw[field.name], field, table) for field in table.fields})
 
 
-def _typed(column: pd.Series[Any], field: dict[str, Any], table: Table) -> pd.Series[Any]:
+def _typed(column: pd.Series[Any], field: Field, table: Table) -> pd.Series[Any]:
     dtype = pandas_dtype(field)
     present = column.notna()
     typed: pd.Series[Any]
     if isinstance(dtype, pd.CategoricalDtype):
         typed = column.astype(dtype)
         lost = present & typed.isna()
-    elif field.get("type") == "date":
-        typed = pd.to_datetime(column, format=field.get("format", "%Y-%m-%d"), errors="coerce")
+    elif field.type == "date":
+        date_format = "%Y-%m-%d" if field.format == "default" else field.format
+        typed = pd.to_datetime(column, format=date_format, errors="coerce")
         lost = present & typed.isna()
-    elif field.get("type") == "boolean":
-        truthy = {value: True for value in field.get("trueValues", ["true", "True", "TRUE", "1"])}
-        falsy = {value: False for value in field.get("falseValues", ["false", "False", "FALSE", "0"])}
+    elif field.type == "boolean":
+        truthy = dict.fromkeys(field.true_values, True)
+        falsy = dict.fromkeys(field.false_values, False)
         typed = column.map({**truthy, **falsy}).astype("boolean")
         lost = present & typed.isna()
-    elif field.get("type") in ("integer", "number"):
+    elif field.type in ("integer", "number"):
         typed = pd.to_numeric(column, errors="coerce").astype(dtype)
         lost = present & typed.isna()
     else:
@@ -82,8 +77,8 @@ def _typed(column: pd.Series[Any], field: dict[str, Any], table: Table) -> pd.Se
     if lost.any():
         row = int(lost.to_numpy().nonzero()[0][0])
         raise LoadError(
-            f"{table.csv_path}: line {row + 2}: field {field['name']!r}: "
-            f"{column.iloc[row]!r} is not a valid {field.get('type', 'string')}"
+            f"{table.csv_path}: line {row + 2}: field {field.name!r}: "
+            f"{column.iloc[row]!r} is not a valid {field.type}"
             + (" from the allowed values" if isinstance(dtype, pd.CategoricalDtype) else "")
             + "; run `cacdata validate` for a full report"
         )

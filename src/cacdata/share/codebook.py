@@ -7,12 +7,10 @@ Meanings of allowed values are read from the field's description, where each val
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage, Table
-from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT
-from cacdata.validation.semantics import ENTITY_TYPES, REQUIRED_WITH
+from cacdata.describe.schema import Field
 
 MEANING_END = re.compile(r";\s*`|\.\s+[A-Z]|\.?$")
 
@@ -34,30 +32,31 @@ def _table_section(table: Table) -> list[str]:
     examples = _examples(table)
     lines = [f"## `{table.name}`: {table.title}", "", table.description, ""]
     lines.append(f"File `data/{table.csv_path.name}`; primary key `{table.primary_key}`.")
-    bounds = table.schema.get(ROW_COUNT)
+    bounds = table.schema.row_count
     if bounds:
-        lines.append(f"Expected rows: {bounds.get('minimum', 0)} to {bounds.get('maximum', 'any number')}.")
-    for key in table.schema.get("foreignKeys", []):
-        target = key["reference"]["resource"] or table.name
-        lines.append(f"`{key['fields'][0]}` refers to `{target}.{key['reference']['fields'][0]}`.")
+        most = "any number" if bounds.maximum is None else bounds.maximum
+        lines.append(f"Expected rows: {bounds.minimum or 0} to {most}.")
+    for key in table.schema.foreign_keys:
+        target = key.resource or table.name
+        lines.append(f"`{key.fields[0]}` refers to `{target}.{key.reference_fields[0]}`.")
     lines += ["", "| field | type | constraints | description | example |", "| --- | --- | --- | --- | --- |"]
     for field in table.fields:
         lines.append(
-            f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {_cell(field['description'])} "
-            f"| {_cell(examples.get(field['name'], ''))} |"
+            f"| `{field.name}` | {field.type} | {_constraints(field)} | {_cell(field.description)} "
+            f"| {_cell(examples.get(field.name, ''))} |"
         )
     for field in table.fields:
-        enum = field.get("constraints", {}).get("enum")
+        enum = field.enum
         if enum:
-            meanings = _meanings(field["description"], enum)
-            lines += ["", f"Allowed values of `{field['name']}`:", ""]
+            meanings = _meanings(field.description, enum)
+            lines += ["", f"Allowed values of `{field.name}`:", ""]
             lines += [
                 f"- `{value}`" + (f": {meanings[value].strip()}" if meanings.get(value) else "") for value in enum
             ]
     return [*lines, ""]
 
 
-def _meanings(description: str, values: list[str]) -> dict[str, str]:
+def _meanings(description: str, values: tuple[str, ...]) -> dict[str, str]:
     """What the description says after each `` `value` ``, up to the next value or the end of its sentence."""
     meanings = {}
     for value in values:
@@ -69,27 +68,26 @@ def _meanings(description: str, values: list[str]) -> dict[str, str]:
     return meanings
 
 
-def _constraints(field: dict[str, Any]) -> str:
-    constraints = field.get("constraints", {})
+def _constraints(field: Field) -> str:
     said = []
-    if constraints.get("required"):
+    if field.required:
         said.append("required")
-    if constraints.get("unique"):
+    if field.unique:
         said.append("unique")
-    if "pattern" in constraints:
-        said.append(f"pattern `{constraints['pattern']}`")
-    if "maxLength" in constraints:
-        said.append(f"at most {constraints['maxLength']} characters")
-    if "enum" in constraints:
+    if field.pattern is not None:
+        said.append(f"pattern `{field.pattern}`")
+    if field.max_length is not None:
+        said.append(f"at most {field.max_length} characters")
+    if field.enum is not None:
         said.append("one of the allowed values below")
-    if "format" in field and field["type"] == "date":
+    if field.type == "date" and field.format != "default":
         said.append("YYYY-MM-DD")
-    if REQUIRED_WITH in field:
-        said.append(f"required when `{field[REQUIRED_WITH]}` is filled")
-    if ENTITY_TYPES in field:
-        said.append("an entity of type " + " or ".join(f"`{kind}`" for kind in field[ENTITY_TYPES]))
-    if MINIMUM_FILL in field:
-        said.append(f"at least {field[MINIMUM_FILL]:.0%} of cells filled")
+    if field.required_with is not None:
+        said.append(f"required when `{field.required_with}` is filled")
+    if field.entity_types is not None:
+        said.append("an entity of type " + " or ".join(f"`{kind}`" for kind in field.entity_types))
+    if field.minimum_fill is not None:
+        said.append(f"at least {field.minimum_fill:.0%} of cells filled")
     return _cell(", ".join(said))
 
 

@@ -6,14 +6,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
+from cacdata.describe.schema import RowCount
 from cacdata.validation.report import Failure
-
-ROW_COUNT = "cacdata:rowCount"
-MINIMUM_FILL = "cacdata:minimumFill"
 
 
 def check_expectations(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
@@ -22,27 +18,30 @@ def check_expectations(package: DataPackage, rows: dict[str, list[CsvRow]]) -> l
         table = package.table(name)
         file = package.relative(table.csv_path)
         count = len(table_rows)
-        failure = row_count_failure(table, file, count, table.schema.get(ROW_COUNT, {}))
+        failure = row_count_failure(table, file, count, table.schema.row_count)
         if failure is not None:
             failures.append(failure)
         for field in table.fields:
-            minimum = field.get(MINIMUM_FILL)
+            minimum = field.minimum_fill
             if minimum is None or not table_rows:
                 continue
-            filled = sum(1 for row in table_rows if row.cells.get(field["name"])) / count
-            failure = fill_failure(table, file, field["name"], filled, minimum)
+            filled = sum(1 for row in table_rows if row.cells.get(field.name)) / count
+            failure = fill_failure(table, file, field.name, filled, minimum)
             if failure is not None:
                 failures.append(failure)
     return failures
 
 
-def row_count_failure(table: Table, file: str, count: int, bounds: dict[str, Any]) -> Failure | None:
-    if bounds.get("minimum", 0) <= count <= bounds.get("maximum", count):
+def row_count_failure(table: Table, file: str, count: int, bounds: RowCount | None) -> Failure | None:
+    """A failure when the table's row count is outside its ``cacdata:rowCount``, else ``None``."""
+    least = bounds.minimum or 0 if bounds else 0
+    most = bounds.maximum if bounds else None
+    if least <= count and (most is None or count <= most):
         return None
     return Failure(
         "row-count",
-        f"The table has {count} rows; its schema expects {bounds.get('minimum', 0)} to "
-        f"{bounds.get('maximum', 'any number of')}. Were rows lost or duplicated?",
+        f"The table has {count} rows; its schema expects {least} to "
+        f"{'any number of' if most is None else most}. Were rows lost or duplicated?",
         file,
         table.name,
         value=str(count),

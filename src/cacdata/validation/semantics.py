@@ -11,14 +11,11 @@ under ``cacdata:`` keys, so the schema stays the one place a rule is written:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
 
-REQUIRED_WITH = "cacdata:requiredWith"
-ENTITY_TYPES = "cacdata:entityTypes"
 ENTITIES = "entities"
 
 
@@ -62,13 +59,13 @@ def is_date(value: str) -> bool:
 def _check_required_with(package: DataPackage, table: Table, rows: list[CsvRow]) -> list[Failure]:
     failures = []
     for field in table.fields:
-        other = field.get(REQUIRED_WITH)
+        other = field.required_with
         if not other:
             continue
         for row in rows:
-            if row.cells.get(other) and not row.cells.get(field["name"]):
+            if row.cells.get(other) and not row.cells.get(field.name):
                 failures.append(
-                    required_with_failure(package.relative(table.csv_path), table.name, row.line, field["name"], other)
+                    required_with_failure(package.relative(table.csv_path), table.name, row.line, field.name, other)
                 )
     return failures
 
@@ -79,11 +76,7 @@ def required_with_failure(file: str, table: str, line: int, column: str, other: 
 
 def self_references(table: Table) -> list[str]:
     """Fields that point at another row of the same table (foreign keys with resource "")."""
-    return [
-        fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-        for fk in table.schema.get("foreignKeys", [])
-        if fk.get("reference", {}).get("resource") == ""
-    ]
+    return [fk.fields[0] for fk in table.schema.foreign_keys if fk.is_self_reference]
 
 
 def _check_parent_cycles(package: DataPackage, table: Table, rows: list[CsvRow]) -> list[Failure]:
@@ -143,22 +136,22 @@ def _rotate(cycle: list[str], first: str) -> list[str]:
 def _check_entity_types(
     package: DataPackage, table: Table, rows: list[CsvRow], entity_rows: list[CsvRow]
 ) -> list[Failure]:
-    fields: list[dict[str, Any]] = [f for f in table.fields if f.get(ENTITY_TYPES)]
+    fields = [f for f in table.fields if f.entity_types]
     if not fields or not entity_rows:
         return []
     kind = {row.cells.get("entity_id", ""): row.cells.get("entity_type", "") for row in entity_rows}
     failures = []
     for field in fields:
-        allowed = field[ENTITY_TYPES]
+        allowed = list(field.entity_types or ())
         for row in rows:
-            value = row.cells.get(field["name"], "")
+            value = row.cells.get(field.name, "")
             if value in kind and kind[value] not in allowed:
                 failures.append(
                     entity_type_failure(
                         package.relative(table.csv_path),
                         table.name,
                         row.line,
-                        field["name"],
+                        field.name,
                         value,
                         kind[value],
                         allowed,

@@ -20,7 +20,7 @@ import hashlib
 import io
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cacdata.describe.package import DataPackage, Table
+from cacdata.describe.schema import Field, ForeignKey
 from cacdata.validation.cells import ISO_DATE, cell_faults, date_faults
 from cacdata.validation.excerpts import ADDRESS, address_failure
-from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT, fill_failure, row_count_failure
+from cacdata.validation.expectations import fill_failure, row_count_failure
 from cacdata.validation.references import (
     CITATIONS,
     citation_field_failure,
@@ -43,8 +44,6 @@ from cacdata.validation.references import (
 from cacdata.validation.report import Failure
 from cacdata.validation.semantics import (
     ENTITIES,
-    ENTITY_TYPES,
-    REQUIRED_WITH,
     date_order_failure,
     entity_type_failure,
     is_date,
@@ -86,17 +85,21 @@ class Unsupported(Exception):
 
 @dataclass
 class Column:
+    """A field and its position in the CSV row, as the cell checks walk a row."""
+
     name: str
     index: int
-    field: dict[str, Any]
+    field: Field
 
     @property
     def kind(self) -> str:
-        return str(self.field.get("type", "string"))
+        """The field's Table Schema type."""
+        return self.field.type
 
     @property
     def constraints(self) -> dict[str, Any]:
-        return dict(self.field.get("constraints", {}))
+        """The constraints as written, in the order frictionless reports them (its messages quote them raw)."""
+        return dict(self.field.descriptor.get("constraints", {}))
 
 
 @dataclass
@@ -146,27 +149,21 @@ def _supported(package: DataPackage) -> None:
     if len(set(names)) != len(names):
         raise Unsupported("two resources share a name")
     for table in package.tables.values():
-        schema = table.schema
+        schema = table.schema.descriptor
         extra = {k for k in schema if not k.startswith("cacdata:")} - SCHEMA_KEYS
         if extra:
             raise Unsupported(f"schema of {table.name!r} uses {sorted(extra)}")
         if schema.get("missingValues", [""]) != [""]:
             raise Unsupported(f"schema of {table.name!r} has other missing values than the empty cell")
-        fields = table.fields
-        if not fields or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
-            raise Unsupported(f"schema of {table.name!r} has a field without a name")
-        if len({f["name"] for f in fields}) != len(fields):
-            raise Unsupported(f"schema of {table.name!r} names a field twice")
-        for column in fields:
-            _supported_field(table, column)
-        key = schema.get("primaryKey")
-        if not (isinstance(key, list) and len(key) == 1 and key[0] in table.field_names):
+        for column in table.fields:
+            _supported_field(table, column.descriptor)
+        if len(table.schema.primary_key) != 1:
             raise Unsupported(f"schema of {table.name!r} has no one-field primary key")
-        for fk in schema.get("foreignKeys", []):
+        for fk in table.schema.foreign_keys:
             _one_field_reference(package, table, fk)
 
 
-def _supported_field(table: Table, column: dict[str, Any]) -> None:
+def _supported_field(table: Table, column: Mapping[str, Any]) -> None:
     extra = {k for k in column if not k.startswith("cacdata:")} - FIELD_KEYS
     kind = column.get("type", "string")
     constraints = column.get("constraints", {})
@@ -195,24 +192,16 @@ def _supported_field(table: Table, column: dict[str, Any]) -> None:
             raise Unsupported(f"{where} has a pattern Python cannot compile") from None
 
 
-def _one_field_reference(package: DataPackage, table: Table, fk: Any) -> None:
+def _one_field_reference(package: DataPackage, table: Table, fk: ForeignKey) -> None:
     where = f"a foreign key of {table.name!r}"
-    if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
-        raise Unsupported(f"{where} is malformed")
-    local, target = fk.get("fields"), fk["reference"].get("fields")
-    resource = fk["reference"].get("resource")
-    if not (isinstance(local, list) and len(local) == 1 and local[0] in table.field_names):
+    if len(fk.fields) != 1:
         raise Unsupported(f"{where} is not one field of the table")
-    other = table if resource in ("", table.name) else package.tables.get(str(resource))
-    if other is None or not (isinstance(target, list) and len(target) == 1 and target[0] in other.field_names):
+    other = table if fk.resource in ("", table.name) else package.tables.get(fk.resource)
+    if other is None or fk.reference_fields[0] not in other.field_names:
         raise Unsupported(f"{where} refers to no field of a table in the package")
-    for kind in (_field(table, local[0]), _field(other, target[0])):
-        if kind.get("type", "string") != "string":
+    for kind in (table.schema.field(fk.fields[0]), other.schema.field(fk.reference_fields[0])):
+        if kind.type != "string":
             raise Unsupported(f"{where} joins fields that are not text")
-
-
-def _field(table: Table, name: str) -> dict[str, Any]:
-    return next(f for f in table.fields if f["name"] == name)
 
 
 def _hash_algorithm(value: object) -> tuple[str, str]:
@@ -364,21 +353,21 @@ class Engine:
         where a cell's being filled is all that counts. Long text stays in the file."""
         names = set(table.field_names)
         kept = [table.primary_key]
-        kept += [fk["fields"][0] for fk in table.schema.get("foreignKeys", [])]
-        kept += [c["name"] for c in table.fields if c.get("constraints", {}).get("unique") or c.get(ENTITY_TYPES)]
+        kept += [fk.fields[0] for fk in table.schema.foreign_keys]
+        kept += [c.name for c in table.fields if c.unique or c.entity_types]
         kept += ["date_start", "date_end"] if {"date_start", "date_end"} <= names else []
         kept += ["entity_type"] if table.name == ENTITIES and "entity_type" in names else []
         kept += [c for c in ("record_id", "field", "source_id") if c in names] if table.name == CITATIONS else []
         kept += ["url"] if "url" in names else []
         expressions = [sql_name(c) for c in dict.fromkeys(kept)]
         for column in table.fields:
-            v = sql_name(column["name"])
-            if column.get(MINIMUM_FILL) is not None:
-                expressions.append(f"{v} IS NOT NULL AS {sql_name('filled__' + column['name'])}")
-            other = column.get(REQUIRED_WITH)
+            v = sql_name(column.name)
+            if column.minimum_fill is not None:
+                expressions.append(f"{v} IS NOT NULL AS {sql_name('filled__' + column.name)}")
+            other = column.required_with
             if other in names:
                 expressions.append(
-                    f"{sql_name(other)} IS NOT NULL AND {v} IS NULL AS {sql_name('wanted__' + column['name'])}"
+                    f"{sql_name(other)} IS NOT NULL AND {v} IS NULL AS {sql_name('wanted__' + column.name)}"
                 )
         if table.name == CITATIONS and "record_id" in names:
             expressions.append("split_part(record_id, '-', 1) AS prefix__")  # the prefix names the table cited
@@ -398,8 +387,8 @@ class Engine:
         text_rule = sql_text(f"(^{space})|({space}$)|{FORMULA_CLASS}|{re2_class('Cc', 'Cf', 'nfc')}")
         tests = []
         for column in table.fields:
-            v = sql_name(column["name"])
-            constraints = column.get("constraints", {})
+            v = sql_name(column.name)
+            constraints = column.descriptor.get("constraints", {})
             closed = False
             if constraints.get("required"):
                 tests.append(f"{v} IS NULL")
@@ -419,7 +408,7 @@ class Engine:
             if "enum" in constraints:
                 tests.append(f"{v} NOT IN ({', '.join(sql_text(e) for e in constraints['enum'])})")
                 closed = closed or not any(cell_faults(str(e), "", "", 0, "") for e in constraints["enum"])
-            if column.get("type") == "date":
+            if column.type == "date":
                 iso = sql_text(ISO_DATE.pattern)
                 tests.append(
                     f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, {iso}) OR try_cast({v} AS DATE) IS NULL "
@@ -515,7 +504,7 @@ class Engine:
     def _row_errors(self, loaded: Loaded) -> Iterator[tuple[tuple[int, int, int], StockError]]:
         """Each error with its place in frictionless's order: row, then cells, unique, key, foreign keys."""
         table = loaded.table
-        columns = [Column(c["name"], i, c) for i, c in enumerate(table.fields)]
+        columns = [Column(c.name, i, c) for i, c in enumerate(table.fields)]
         for row, cells in loaded.suspects.items():
             for order, error in enumerate(_cell_errors(columns, cells, row + 2)):
                 yield (row, 0, order), error
@@ -534,17 +523,17 @@ class Engine:
         for row, _, previous in self._repeats(table.name, table.primary_key):
             note = f"the same as in the row at position {previous + 2}"
             yield (row, 2, 0), StockError("primary-key", note, row_number=row + 2)
-        for position, fk in enumerate(table.schema.get("foreignKeys", [])):
-            local = fk["fields"][0]
-            target_name = fk["reference"]["resource"] or table.name
-            target_field = fk["reference"]["fields"][0]
+        for position, fk in enumerate(table.schema.foreign_keys):
+            local = fk.fields[0]
+            target_name = fk.resource or table.name
+            target_field = fk.reference_fields[0]
             v, t = sql_name(local), sql_name(target_field)
             for row, value in self._fetch(
                 f"SELECT row__, {v} FROM {self.view(table.name)} WHERE {v} IS NOT NULL AND {v} NOT IN "
                 f"(SELECT {t} FROM {self.view(target_name)} WHERE {t} IS NOT NULL)"
             ):
-                note = 'for "{}": values "{}" not found in the lookup table "{}" as "{}"'.format(
-                    local, value, fk["reference"]["resource"], target_field
+                note = (
+                    f'for "{local}": values "{value}" not found in the lookup table "{fk.resource}" as "{target_field}"'
                 )
                 yield (
                     (int(row), 3, position),
@@ -614,7 +603,7 @@ class Engine:
         failures = []
         for name, loaded in self.loaded.items():
             names = loaded.table.field_names
-            dates = {f["name"] for f in loaded.table.fields if f.get("type") == "date"}
+            dates = {f.name for f in loaded.table.fields if f.type == "date"}
             for row, cells in loaded.suspects.items():
                 line = loaded.line(row)
                 for column, value in zip(names, cells, strict=True):
@@ -630,7 +619,8 @@ class Engine:
         citations = self.loaded[CITATIONS]
         prefixes: dict[str, str] = {}
         for table in package.tables.values():
-            prefixes.setdefault(table.id_prefix, table.name)  # the first table with the prefix, as table_for_id
+            if table.id_prefix is not None:  # the first table with the prefix, as table_for_id
+                prefixes.setdefault(table.id_prefix, table.name)
         view, prefix = self.view(CITATIONS), "prefix__"
         citable = [p for p, name in prefixes.items() if name != CITATIONS]
         # (row, order in the row, failure): a target failure comes before a field failure, as row by row
@@ -688,16 +678,12 @@ class Engine:
                     if is_date(start) and is_date(end):
                         failures.append(date_order_failure(loaded.file, name, loaded.line(int(row)), start, end))
             for column in table.fields:
-                other = column.get(REQUIRED_WITH)
+                other = column.required_with
                 if not other:
                     continue
-                if other not in table.field_names:
-                    continue  # never filled, so never requires anything
-                wanted = sql_name("wanted__" + column["name"])
+                wanted = sql_name("wanted__" + column.name)
                 for (row,) in self._fetch(f"SELECT row__ FROM {self.view(name)} WHERE {wanted} ORDER BY row__"):
-                    failures.append(
-                        required_with_failure(loaded.file, name, loaded.line(int(row)), column["name"], other)
-                    )
+                    failures.append(required_with_failure(loaded.file, name, loaded.line(int(row)), column.name, other))
             failures += self._cycles(loaded)
             failures += self._entity_types(loaded)
         return failures
@@ -743,14 +729,14 @@ class Engine:
         return failures
 
     def _entity_types(self, loaded: Loaded) -> list[Failure]:
-        columns = [c for c in loaded.table.fields if c.get(ENTITY_TYPES)]
+        columns = [c for c in loaded.table.fields if c.entity_types]
         if not columns or ENTITIES not in self.loaded or self.loaded[ENTITIES].rows == 0:
             return []
         failures = []
         entities = self.view(ENTITIES)
         for column in columns:
-            allowed = column[ENTITY_TYPES]
-            v = sql_name(column["name"])
+            allowed = list(column.entity_types or ())
+            v = sql_name(column.name)
             for row, value, kind in self._fetch(
                 f"SELECT t.row__, t.{v}, k.kind FROM {self.view(loaded.table.name)} t JOIN (SELECT "
                 f"coalesce(entity_id, '') AS id, coalesce(arg_max(coalesce(entity_type, ''), row__), '') AS kind "
@@ -762,7 +748,7 @@ class Engine:
                         loaded.file,
                         loaded.table.name,
                         loaded.line(int(row)),
-                        column["name"],
+                        column.name,
                         value or "",
                         kind,
                         allowed,
@@ -774,17 +760,15 @@ class Engine:
         failures = []
         for name, loaded in self.loaded.items():
             table = loaded.table
-            failure = row_count_failure(table, loaded.file, loaded.rows, table.schema.get(ROW_COUNT, {}))
+            failure = row_count_failure(table, loaded.file, loaded.rows, table.schema.row_count)
             if failure is not None:
                 failures.append(failure)
             for column in table.fields:
-                minimum = column.get(MINIMUM_FILL)
+                minimum = column.minimum_fill
                 if minimum is None or not loaded.rows:
                     continue
-                filled = self._scalar(
-                    f"SELECT count_if({sql_name('filled__' + column['name'])}) FROM {self.view(name)}"
-                )
-                failure = fill_failure(table, loaded.file, column["name"], filled / loaded.rows, minimum)
+                filled = self._scalar(f"SELECT count_if({sql_name('filled__' + column.name)}) FROM {self.view(name)}")
+                failure = fill_failure(table, loaded.file, column.name, filled / loaded.rows, minimum)
                 if failure is not None:
                     failures.append(failure)
         return failures
@@ -835,11 +819,11 @@ def _cell_errors(columns: list[Column], cells: list[str], row_number: int) -> It
         value: str | None = None if source == "" else source
         constraints = column.constraints
         if column.kind == "date" and value is not None:
-            fmt = DATE_FORMATS[column.field.get("format", "default")]
+            fmt = DATE_FORMATS[column.field.format]
             try:
                 datetime.strptime(value, fmt)
             except Exception:
-                note = f'type is "date/{column.field.get("format", "default")}"'
+                note = f'type is "date/{column.field.format}"'
                 yield StockError("type-error", note, row_number=row_number, field_name=column.name, cell=source)
                 continue
         order = STRING_CONSTRAINTS if column.kind == "string" else DATE_CONSTRAINTS
@@ -905,9 +889,9 @@ def _check_patterns(engine: Engine) -> None:
 
     for table in engine.package.tables.values():
         for column in table.fields:
-            pattern = column.get("constraints", {}).get("pattern")
+            pattern = column.pattern
             if pattern is not None:
                 try:
-                    engine.con.execute(f"SELECT regexp_full_match('', {sql_text(str(pattern))})")
+                    engine.con.execute(f"SELECT regexp_full_match('', {sql_text(pattern)})")
                 except duckdb.Error:
-                    raise Unsupported(f"{table.name}.{column['name']}: a pattern RE2 cannot run") from None
+                    raise Unsupported(f"{table.name}.{column.name}: a pattern RE2 cannot run") from None

@@ -7,9 +7,8 @@ from pathlib import Path
 import duckdb
 
 from cacdata.describe.package import DataPackage
-from cacdata.share.exports.fields import columns, frames
-
-DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}
+from cacdata.describe.types import backends
+from cacdata.share.exports.fields import frames
 
 
 def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
@@ -19,8 +18,8 @@ def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
     with duckdb.connect(str(out)) as db:
         for name, table in package.tables.items():
             definitions = []
-            for column in columns(table):
-                kind = DUCKDB_TYPES.get(column.type, "VARCHAR")
+            for column in table.fields:
+                kind = backends(column).duckdb
                 if column.enum is not None:
                     kind = f"ENUM({', '.join(_literal(v) for v in column.enum)})"
                 null = " NOT NULL" if column.required else ""
@@ -32,7 +31,7 @@ def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
             db.execute(f"INSERT INTO {_name(name)} SELECT * FROM incoming")
             db.unregister("incoming")
             db.execute(f"COMMENT ON TABLE {_name(name)} IS {_literal(table.description)}")
-            for column in columns(table):
+            for column in table.fields:
                 db.execute(f"COMMENT ON COLUMN {_name(name)}.{_name(column.name)} IS {_literal(column.description)}")
     return [out]
 

@@ -1,8 +1,7 @@
-"""What every export needs to know about a column, read from its Table Schema."""
+"""What every export reads of a package: typed frames, plain records and foreign keys as column triples."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -11,37 +10,9 @@ from cacdata.describe.package import DataPackage, Table
 from cacdata.read.frames import read_table
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # the Table Schema type
-    description: str
-    required: bool
-    enum: list[str] | None
-
-
-def columns(table: Table) -> list[Column]:
-    return [
-        Column(
-            name=field["name"],
-            type=field.get("type", "string"),
-            description=field.get("description", ""),
-            required=bool(field.get("constraints", {}).get("required")),
-            enum=field.get("constraints", {}).get("enum"),
-        )
-        for field in table.fields
-    ]
-
-
 def foreign_keys(table: Table) -> list[tuple[str, str, str]]:
     """(column, referenced table, referenced column); a self-reference names the table itself."""
-    keys = []
-    for fk in table.schema.get("foreignKeys", []):
-        fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-        target = fk["reference"]["fields"]
-        target = target if isinstance(target, list) else [target]
-        keys.append((fields[0], fk["reference"].get("resource") or table.name, target[0]))
-    return keys
+    return [(fk.fields[0], fk.resource or table.name, fk.reference_fields[0]) for fk in table.schema.foreign_keys]
 
 
 def frames(package: DataPackage) -> dict[str, pd.DataFrame]:

@@ -9,15 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cacdata.describe.package import DataPackage
-from cacdata.share.exports.fields import columns, frames
-
-ARROW_TYPES = {
-    "string": pa.string(),
-    "date": pa.date32(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-}
+from cacdata.describe.schema import Field
+from cacdata.describe.types import backends
+from cacdata.share.exports.fields import frames
 
 
 def write_parquet(package: DataPackage, out: Path) -> list[Path]:
@@ -26,8 +20,8 @@ def write_parquet(package: DataPackage, out: Path) -> list[Path]:
     for name, frame in frames(package).items():
         table = package.table(name)
         fields = []
-        for column in columns(table):
-            kind = pa.dictionary(pa.int32(), pa.string()) if column.enum is not None else ARROW_TYPES[column.type]
+        for column in table.fields:
+            kind = pa.dictionary(pa.int32(), pa.string()) if column.enum is not None else _arrow(column)
             metadata = {"description": column.description, "type": column.type}
             fields.append(pa.field(column.name, kind, nullable=not column.required, metadata=metadata))
         schema = pa.schema(fields, metadata={"title": table.title, "description": table.description})
@@ -36,3 +30,9 @@ def write_parquet(package: DataPackage, out: Path) -> list[Path]:
         pq.write_table(arrow, path, compression="zstd")
         written.append(path)
     return written
+
+
+def _arrow(field: Field) -> pa.DataType:
+    """The Arrow type of a field without allowed values, by the name the type maps give."""
+    factory = getattr(pa, backends(field).arrow)
+    return factory()

@@ -8,9 +8,8 @@ from pathlib import Path
 import sqlite_utils
 
 from cacdata.describe.package import DataPackage
-from cacdata.share.exports.fields import columns, foreign_keys, frames, plain_records
-
-SQLITE_TYPES = {"string": str, "date": str, "integer": int, "number": float, "boolean": int}
+from cacdata.describe.types import backends
+from cacdata.share.exports.fields import foreign_keys, frames, plain_records
 
 # The text people search: names, titles, quotations and excerpts.
 SEARCHABLE = {
@@ -31,9 +30,9 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
     db.execute("PRAGMA foreign_keys = ON")
     data = frames(package)
     for name, table in package.tables.items():
-        cols = columns(table)
+        cols = table.fields
         db[name].create(  # type: ignore[union-attr]
-            {c.name: SQLITE_TYPES.get(c.type, str) for c in cols},
+            {c.name: backends(c).sqlite for c in cols},
             pk=table.primary_key,
             not_null={c.name for c in cols if c.required},
             foreign_keys=[fk for fk in foreign_keys(table) if fk[1] != name],
@@ -53,7 +52,7 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
         [
             {"table_name": t.name, "field": c.name, "type": c.type, "description": c.description}
             for t in package.tables.values()
-            for c in columns(t)
+            for c in t.fields
         ],
         pk=("table_name", "field"),
     )

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from cacdata.describe.package import DataPackage
-from cacdata.share.exports.fields import columns, frames, plain_records
+from cacdata.share.exports.fields import frames, plain_records
 from cacdata.validation.cells import FORMULA_STARTS  # one list of what a spreadsheet runs
 
 FIELDS_SHEET = "fields"
@@ -46,7 +46,7 @@ def write_xlsx(package: DataPackage, out: Path) -> list[Path]:
     fields = book.create_sheet(FIELDS_SHEET)
     fields.append(["table", "field", "type", "required", "allowed values", "description"])
     for table in package.tables.values():
-        for column in columns(table):
+        for column in table.fields:
             fields.append(
                 [
                     table.name,

@@ -49,7 +49,7 @@ def metadata(package: DataPackage, database: str) -> dict[str, Any]:
         tables[name] = {
             "title": table.title,
             "description": table.description,
-            "columns": {field["name"]: field.get("description", "") for field in table.fields},
+            "columns": {field.name: field.description for field in table.fields},
         }
         if name in LABELS:
             tables[name]["label_column"] = LABELS[name]
