@@ -100,6 +100,11 @@ HEAVY = (
     "rich",
     "plotly",
     "xlsxwriter",
+    "httpx",
+    "trafilatura",
+    "pypdf",
+    "platformdirs",
+    "lxml",
 )
 
 
