@@ -39,8 +39,10 @@ CASES = {
     "src-0018": ("/paper.pdf", "a PDF with every excerpt", "ok"),
     "src-0019": ("/plain.txt", "plain text with every excerpt", "ok"),
     "src-0020": ("/forbidden", "403", "blocked"),
+    "src-0024": ("/read-here", "read at a copy (ok) whose own address is gone", "ok"),
     "src-0003": ("", "no address", "not_checkable"),
 }
+OWN_ADDRESS = {"src-0024": "/gone-original"}  # its url, beside the read_at_url above
 CHECKED = sorted(CASES)
 TIMEOUT = "2"  # seconds: the page that never answers costs this much
 
@@ -148,6 +150,7 @@ def serve(server: SourceServer, excerpts: dict[str, dict[str, str]]) -> None:
     pages["/paper.pdf"] = (200, {"content-type": "application/pdf"}, pdf_document(text["src-0018"]))
     pages["/plain.txt"] = (200, {"content-type": "text/plain; charset=utf-8"}, "\n\n".join(text["src-0019"]).encode())
     pages["/forbidden"] = (403, page, b"<html>no</html>")
+    pages["/read-here"] = (200, page, html_page("A copy", text["src-0024"]))
     archived = f"/web/{CAPTURE_TIME}/missing"
     pages[archived] = (200, page, html_page("Archived", text["src-0010"]))
     server.site.captures.update({"/missing": archived, "/every": f"/web/{CAPTURE_TIME}/every"})
@@ -169,12 +172,14 @@ def point_sources_at(package: Path, base: str) -> None:
             address = base + CASES[row["source_id"]][0] if CASES[row["source_id"]][0] else ""
             column = "read_at_url" if row["read_at_url"] else "url"
             row.update({"url": "", "read_at_url": "", column: address, "text_sha256": ""})
+            if row["source_id"] in OWN_ADDRESS:
+                row["url"] = base + OWN_ADDRESS[row["source_id"]]
     write_csv(path, header, rows)
     path = package / "data" / "citations.csv"
     header, rows = read_csv(path)
     for row in rows:
         if row["source_id"] in CASES and row["locator"] == "address":
-            row["excerpt"] = CASES[row["source_id"]][0]
+            row["excerpt"] = "127.0.0.1"
     write_csv(path, header, rows)
     stamp(DataPackage.open(package))
 
@@ -197,7 +202,7 @@ def test_each_case_gets_its_status_and_each_excerpt_its_result(first_run: FirstR
     world, code, results = first_run.world, first_run.code, first_run.results
     assert {source: results[source]["status"] for source in CASES} == {s: case[2] for s, case in CASES.items()}
     assert code == 1  # an excerpt missing and an address gone
-    for source in ("src-0004", "src-0002", "src-0009", "src-0011", "src-0018", "src-0019"):
+    for source in ("src-0004", "src-0002", "src-0009", "src-0011", "src-0018", "src-0019", "src-0024"):
         assert results[source]["found"] == list(world.excerpts[source]), source
         assert results[source]["missing"] == [], source
         assert results[source]["checked_against"] == "page"
@@ -216,6 +221,7 @@ def test_failures_say_why(first_run: FirstRun) -> None:
     assert "too large" in str(results["src-0014"]["error"])
     assert "declares 52428800 bytes" in str(results["src-0017"]["error"])
     assert results["src-0003"]["error"] == "no address"
+    assert results["src-0024"]["other_addresses"] == {"url": "gone (HTTP 404)"}  # exits 1 on its own too
 
 
 def test_a_gone_page_is_checked_against_its_archived_copy(first_run: FirstRun) -> None:
@@ -246,7 +252,7 @@ def test_save_asks_for_captures_of_readable_pages_that_have_none(world: World) -
     world.run("--save")
     saved = {entry.path.split("/save/", 1)[1] for entry in world.server.site.requests_to("/save/")}
     base = world.server.base
-    readable = {"/fullwidth", "/old", "/busy", "/paper.pdf", "/plain.txt", "/changed"}
+    readable = {"/fullwidth", "/old", "/busy", "/paper.pdf", "/plain.txt", "/changed", "/read-here"}
     assert saved == {base + path for path in readable}  # not /every (captured), nor the failed ones
 
 
@@ -257,7 +263,7 @@ def test_report_formats(world: World) -> None:
     assert f"src-0006 excerpt_missing: excerpt missing: {changed}" in text
     assert "src-0010 gone: HTTP 404; excerpts checked against the archived copy (2 found)" in text
     assert "src-0004" not in text  # ok: no line
-    assert "13 source(s): 5 ok, 1 moved, 1 excerpt_missing, 1 gone, 1 blocked, 3 failed, 1 not_checkable" in text
+    assert "14 source(s): 6 ok, 1 moved, 1 excerpt_missing, 1 gone, 1 blocked, 3 failed, 1 not_checkable" in text
     _, markdown = world.run("--format", "markdown")
     assert markdown.startswith("| source | status |")
     assert f"| src-0006 | excerpt_missing | {world.server.base}/changed |" in markdown
@@ -276,7 +282,7 @@ def test_write_records_captures_and_texts_then_validate_checks_every_cached_cita
     assert row["src-0004"]["archive_url"] == f"{base}/web/{CAPTURE_TIME}/every"
     assert {s for s in CASES if row[s]["archive_url"]} == {"src-0004", "src-0010"}
     written = {s for s in CASES if row[s]["text_sha256"]}
-    assert written == {"src-0004", "src-0002", "src-0009", "src-0011", "src-0018", "src-0019", "src-0010"}
+    assert written == {"src-0004", "src-0002", "src-0009", "src-0011", "src-0018", "src-0019", "src-0010", "src-0024"}
     for source in written:  # each hash names a text in the cache
         assert (world.cache / f"{row[source]['text_sha256']}.txt").is_file()
     # nothing outside the package and the cache; in the package, only sources.csv and its stamp
@@ -301,10 +307,11 @@ def test_write_leaves_a_recorded_archive_address(world: World) -> None:
     header, rows = read_csv(path)
     for row in rows:
         if row["source_id"] == "src-0004":
-            row["archive_url"] = "https://archive.example.org/chosen-by-hand"
+            row["archive_url"] = f"{world.server.base}/web/chosen-by-hand"
     write_csv(path, header, rows)
-    world.run("--write")
+    _, text = world.run("--write")
     assert {r["source_id"]: r["archive_url"] for r in read_csv(path)[1]}["src-0004"].endswith("chosen-by-hand")
+    assert "src-0004 ok: archive_url gone (HTTP 404)" in text  # and the recorded copy was checked
 
 
 # -- unusable input and no network: exit 2, a message, nothing written ---------------------------------------

@@ -4,7 +4,8 @@ Statuses, worst first: ``gone`` (404 or 410), ``blocked`` (401, 403, 429 or 451)
 status, a timeout, a connection or size failure, an unreadable body), ``excerpt_missing`` (the page was read
 but lacks some excerpts), ``moved`` (every excerpt found, at the end of a redirect), ``ok``, and
 ``not_checkable`` (no address). When the page cannot be read, the excerpts are checked against an archived
-copy instead, and the result says so.
+copy instead, and the result says so. The source's other addresses (its ``url`` when the text was read
+elsewhere, and a recorded ``archive_url``) are fetched too, and their status reported beside.
 """
 
 from __future__ import annotations
@@ -59,16 +60,18 @@ class SourceResult:
     archive_date: str = ""
     archive_note: str = ""  # why no capture is known, or what Save Page Now said
     unreachable: bool = False  # no server answered: counts towards "offline"
+    other_addresses: dict[str, str] = field(default_factory=dict)  # column -> status (and why), e.g. url -> gone
 
     @property
     def problem(self) -> bool:
-        """Whether a maintainer must act: any status but ok, or excerpts missing from an archived copy."""
-        return self.status != OK or bool(self.missing)
+        """Whether a maintainer must act: any status but ok, or excerpts missing, or another address not ok."""
+        return self.status != OK or bool(self.missing) or any(s != OK for s in self.other_addresses.values())
 
     @property
     def fails(self) -> bool:
-        """Whether this result makes the run exit 1: an excerpt missing or the address gone."""
-        return self.status in (EXCERPT_MISSING, GONE) or bool(self.missing)
+        """Whether this result makes the run exit 1: an excerpt missing or an address gone."""
+        others_gone = any(status.startswith(GONE) for status in self.other_addresses.values())
+        return self.status in (EXCERPT_MISSING, GONE) or bool(self.missing) or others_gone
 
 
 def check_source(source: Source, fetcher: Fetcher, archive: ArchiveSettings, cache: TextCache) -> SourceResult:
@@ -101,7 +104,18 @@ def check_source(source: Source, fetcher: Fetcher, archive: ArchiveSettings, cac
         _compare_archived(result, source, fetcher, cache, lookup.capture)
     elif archive.save and lookup.capture is None and not lookup.error:
         result.archive_note = request_capture(fetcher, archive.save_url, address)
+    for column, other in (("url", source.url), ("archive_url", source.archive_url)):
+        if other and other != address:
+            result.other_addresses[column] = _describe(fetcher.get(other))
     return result
+
+
+def _describe(fetched: Fetched) -> str:
+    """An address's status with its reason: ``ok``, ``moved to ...``, ``gone (HTTP 404)``, ``failed (...)``."""
+    status = _status(fetched)
+    if status == OK:
+        return f"{MOVED} to {fetched.final_url}" if fetched.redirected else OK
+    return f"{status} ({fetched.error or _http_error(fetched)})"
 
 
 def _compare_archived(

@@ -71,7 +71,8 @@ class SourcesReport:
             "| --- | --- | --- | ---: | --- | --- | --- |",
         ]
         for r in self.results:
-            note = "; ".join(filter(None, [_against(r), r.error, r.archive_note]))
+            others = [f"{column} {status}" for column, status in r.other_addresses.items() if status != "ok"]
+            note = "; ".join(filter(None, [_against(r), r.error, r.archive_note, *others]))
             cells = [
                 r.source_id,
                 r.status,
@@ -108,6 +109,7 @@ def _line(r: SourceResult) -> str:
         parts.append(f"excerpts checked against the archived copy ({len(r.found)} found)")
     if r.archive_note:
         parts.append(r.archive_note)
+    parts += [f"{column} {status}" for column, status in r.other_addresses.items() if status != "ok"]
     return ": ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "") + f" <{r.address}>"
 
 
