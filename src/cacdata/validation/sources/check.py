@@ -64,8 +64,9 @@ class SourceResult:
 
     @property
     def problem(self) -> bool:
-        """Whether a maintainer must act: any status but ok, or excerpts missing, or another address not ok."""
-        return self.status != OK or bool(self.missing) or any(s != OK for s in self.other_addresses.values())
+        """Whether a maintainer must act: a status but ok or not_checkable, an excerpt missing, an address not ok."""
+        others = any(status != OK for status in self.other_addresses.values())
+        return self.status not in (OK, NOT_CHECKABLE) or bool(self.missing) or others
 
     @property
     def fails(self) -> bool:

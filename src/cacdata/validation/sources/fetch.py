@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -49,6 +49,7 @@ class Fetched:
 
     @property
     def redirected(self) -> bool:
+        """Whether the answer came from another address than the one asked: the source has moved."""
         return bool(self.final_url) and self.final_url != self.url
 
 
@@ -74,11 +75,9 @@ class _Held:
     gate: HostGate
     host: str
     lock: threading.Lock
-    _entered: bool = field(default=False)
 
     def __enter__(self) -> None:
         self.lock.acquire()
-        self._entered = True
         wait = self.gate._last.get(self.host, -1e9) + self.gate.delay - self.gate.clock()
         if wait > 0:
             time.sleep(wait)

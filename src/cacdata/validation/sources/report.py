@@ -29,10 +29,12 @@ class SourcesReport:
 
     @property
     def fetched(self) -> int:
+        """Sources whose address was fetched (all but ``not_checkable``)."""
         return sum(1 for result in self.results if result.status != NOT_CHECKABLE)
 
     @property
     def unreachable(self) -> int:
+        """Sources whose server did not answer at all."""
         return sum(1 for result in self.results if result.unreachable)
 
     @property
@@ -41,6 +43,7 @@ class SourcesReport:
         return self.fetched > 0 and self.unreachable == self.fetched
 
     def first_unreachable(self) -> str:
+        """One connection error, to show in the message that we seem to be offline."""
         return next((result.error for result in self.results if result.unreachable), "")
 
     def counts(self) -> dict[str, int]:
@@ -110,7 +113,8 @@ def _line(r: SourceResult) -> str:
     if r.archive_note:
         parts.append(r.archive_note)
     parts += [f"{column} {status}" for column, status in r.other_addresses.items() if status != "ok"]
-    return ": ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "") + f" <{r.address}>"
+    where = f" <{r.address}>" if r.address else ""
+    return ": ".join(parts[:2]) + ("; " + "; ".join(parts[2:]) if len(parts) > 2 else "") + where
 
 
 def _against(r: SourceResult) -> str:
