@@ -432,7 +432,10 @@ class SourcesFormat(StrEnum):
 
 @sources_app.command("check")
 def sources_check(
-    path: Annotated[Optional[Path], typer.Argument(help="Package directory; default: the bundled one.")] = None,  # noqa: UP045
+    path: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Package directory or release zip; default: the bundled one."),
+    ] = None,
     source: Annotated[
         Optional[list[str]],  # noqa: UP045
         typer.Option("--source", help="Check only this source ID (repeatable); default: every source."),
@@ -466,12 +469,18 @@ def sources_check(
 
     Example: cacdata sources check --format markdown --cache ~/.cache/cacdata/sources
     """
+    from contextlib import nullcontext
+
+    from cacdata.describe.copies import resolve_side
+
     try:
         from cacdata.validation.sources.run import Settings, SourcesError, check_sources, record
     except ImportError as error:
         typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[sources]'", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    package = _open(path)
+    if write and path is not None and path.is_file():
+        typer.echo(f"error: {path}: --write needs a package directory, not a release zip", err=True)
+        raise typer.Exit(EXIT_USAGE)
     settings = Settings(
         cache=cache,
         source_ids=tuple(source or ()),
@@ -481,13 +490,15 @@ def sources_check(
         delay=delay,
     )
     try:
-        report = check_sources(package, settings)
+        with resolve_side(str(path), None) if path is not None else nullcontext(None) as root:
+            package = _open(root)
+            report = check_sources(package, settings)
+            rendered = {SourcesFormat.text: report.to_text, SourcesFormat.markdown: report.to_markdown}
+            typer.echo(rendered.get(output, report.to_json)(), nl=False)
+            if write:
+                changed = record(package, report.results)
+                typer.echo(f"recorded in sources.csv: {', '.join(changed) or 'nothing new'}", err=True)
     except (SourcesError, PackageError, KeyError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    rendered = {SourcesFormat.text: report.to_text, SourcesFormat.markdown: report.to_markdown}
-    typer.echo(rendered.get(output, report.to_json)(), nl=False)
-    if write:
-        changed = record(package, report.results)
-        typer.echo(f"recorded in sources.csv: {', '.join(changed) or 'nothing new'}", err=True)
     raise typer.Exit(report.exit_code)

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import socket
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,6 +313,23 @@ def test_write_leaves_a_recorded_archive_address(world: World) -> None:
     _, text = world.run("--write")
     assert {r["source_id"]: r["archive_url"] for r in read_csv(path)[1]}["src-0004"].endswith("chosen-by-hand")
     assert "src-0004 ok: archive_url gone (HTTP 404)" in text  # and the recorded copy was checked
+
+
+def test_a_release_zip_is_checked_and_never_written(world: World, tmp_path: Path) -> None:
+    release = tmp_path / "cacdata-test-data.zip"
+    with zipfile.ZipFile(release, "w") as archive:
+        for file in world.package.rglob("*"):
+            if file.is_file():
+                archive.write(file, f"cacdata-test/{file.relative_to(world.package)}")
+    env = {"CACDATA_WAYBACK_URL": world.server.base}
+    args = ["sources", "check", str(release), "--source", "src-0004", "--cache", str(world.cache), "--delay", "0"]
+    result = runner.invoke(app, [*args, "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert by_source(result.stdout)["src-0004"]["status"] == "ok"
+    before = release.read_bytes()
+    result = runner.invoke(app, [*args, "--write"], env=env)
+    assert result.exit_code == 2 and "--write needs a package directory" in result.stderr
+    assert release.read_bytes() == before
 
 
 # -- unusable input and no network: exit 2, a message, nothing written ---------------------------------------
