@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import os
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,14 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCE_TEXTS = REPO.parent / "shared" / "sources"
-
-# The article's text lies beside the checkout in the project's workspace, not in the repository; a user's
-# fresh clone may not have it. CI always does, so there a missing folder fails instead of skipping.
-needs_texts = pytest.mark.skipif(
-    not SOURCE_TEXTS.is_dir() and not os.environ.get("CI"),
-    reason=f"source texts not found at {SOURCE_TEXTS}",
-)
+FULL_WIDTH = {ord(c): chr(ord(c) + 0xFEE0) for c in ",:;()!?"}  # what NFKC turns back into ASCII
 
 
 @pytest.fixture
@@ -64,3 +57,37 @@ def edit_cell(package_copy: Path) -> Callable[[str, str, str, str], int]:
         return index + 2
 
     return edit
+
+
+def provide_texts(root: Path, folder: Path) -> int:
+    """Give the package at ``root`` a text for every source it quotes, as a copy of that source would print it.
+
+    The sources' own texts are other people's and are not in the repository, so the tests make their own:
+    each excerpt between sentences of its own, its white space changed to line breaks, and in a Chinese
+    source with full-width punctuation (the normal form must see through both). Each source's
+    ``text_sha256`` is set to its text's hash and the package re-stamped. Returns the excerpts placed.
+    """
+    from cacdata.describe.package import DataPackage
+    from cacdata.describe.stamp import stamp
+
+    sources_path, citations_path = root / "data" / "sources.csv", root / "data" / "citations.csv"
+    header, sources = read_csv(sources_path)
+    _, citations = read_csv(citations_path)
+    language = {row["source_id"]: row["language"] for row in sources}
+    excerpts: dict[str, list[str]] = {}
+    for row in citations:
+        if row["locator"] != "address" and row["excerpt"].strip():
+            excerpts.setdefault(row["source_id"], []).append(row["excerpt"])
+    folder.mkdir(parents=True, exist_ok=True)
+    digests = {}
+    for source_id, quoted in excerpts.items():
+        printed = [e.translate(FULL_WIDTH) if language[source_id].startswith("zh") else e for e in quoted]
+        text = "\n\n".join(f"A sentence before.\n{e.replace(' ', chr(10), 1)}\nA sentence after." for e in printed)
+        data = text.encode("utf-8")
+        digests[source_id] = hashlib.sha256(data).hexdigest()
+        (folder / f"{source_id}.txt").write_bytes(data)
+    for row in sources:
+        row["text_sha256"] = digests.get(row["source_id"], "")
+    write_csv(sources_path, header, sources)
+    stamp(DataPackage.open(root))
+    return sum(len(quoted) for quoted in excerpts.values())

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import cacdata
 from cacdata.cli import app
 
-from conftest import SOURCE_TEXTS, needs_texts
+from conftest import provide_texts
 
 runner = CliRunner()
 
@@ -88,9 +88,9 @@ def test_get_unknown_id_is_a_usage_error() -> None:
     assert "no record 'evt-9999'" in result.stderr
 
 
-@needs_texts
-def test_validate_valid_package_exits_0() -> None:
-    result = runner.invoke(app, ["validate", "--texts", str(SOURCE_TEXTS)])
+def test_validate_valid_package_exits_0(package_copy: Path, tmp_path: Path) -> None:
+    provide_texts(package_copy, tmp_path / "texts")
+    result = runner.invoke(app, ["validate", str(package_copy), "--texts", str(tmp_path / "texts")])
     assert result.exit_code == 0, result.stdout
     assert result.stdout.startswith("valid")
 

@@ -415,3 +415,90 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
     console.print(f"wrote {written}: {summary}")
+
+
+sources_app = typer.Typer(
+    help="Re-check the sources: fetch each, find every excerpt, look up archived copies.",
+    no_args_is_help=True,
+)
+app.add_typer(sources_app, name="sources")
+
+
+class SourcesFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@sources_app.command("check")
+def sources_check(
+    path: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Package directory or release zip; default: the bundled one."),
+    ] = None,
+    source: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--source", help="Check only this source ID (repeatable); default: every source."),
+    ] = None,
+    write: Annotated[
+        bool, typer.Option("--write", help="Record archive_url and text_sha256 in sources.csv, then re-stamp.")
+    ] = False,
+    save: Annotated[
+        bool, typer.Option("--save", help="Ask Save Page Now to capture pages that have no archived copy.")
+    ] = False,
+    cache: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--cache", help="Folder for the fetched texts; default: the user's cache directory."),
+    ] = None,
+    output: Annotated[SourcesFormat, typer.Option("--format", help="text, markdown or json.")] = SourcesFormat.text,
+    wayback_url: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--wayback-url",
+            envvar="CACDATA_WAYBACK_URL",
+            help="Base address of the Wayback availability API; default: https://archive.org.",
+        ),
+    ] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a server.", min=0.1)] = 30.0,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds between two requests to one host.", min=0)] = 1.0,
+) -> None:
+    """Fetch every source again and report, per source: ok, excerpt_missing, moved, gone, blocked, failed,
+    not_checkable; with the closest archived copy.
+
+    Exit 0 all ok, 1 an excerpt missing or an address gone, 2 offline or unusable input.
+
+    Example: cacdata sources check --format markdown --cache ~/.cache/cacdata/sources
+    """
+    from contextlib import nullcontext
+
+    from cacdata.describe.copies import resolve_side
+
+    try:
+        from cacdata.validation.sources.run import Settings, SourcesError, check_sources, record
+    except ImportError as error:
+        typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[sources]'", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    if write and path is not None and path.is_file():
+        typer.echo(f"error: {path}: --write needs a package directory, not a release zip", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    settings = Settings(
+        cache=cache,
+        source_ids=tuple(source or ()),
+        availability_url=wayback_url,
+        save=save,
+        timeout=timeout,
+        delay=delay,
+    )
+    try:
+        with resolve_side(str(path), None) if path is not None else nullcontext(None) as root:
+            package = _open(root)
+            report = check_sources(package, settings)
+            rendered = {SourcesFormat.text: report.to_text, SourcesFormat.markdown: report.to_markdown}
+            typer.echo(rendered.get(output, report.to_json)(), nl=False)
+            if write:
+                changed = record(package, report.results)
+                typer.echo(f"recorded in sources.csv: {', '.join(changed) or 'nothing new'}", err=True)
+    except (SourcesError, PackageError, KeyError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    raise typer.Exit(report.exit_code)

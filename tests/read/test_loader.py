@@ -102,6 +102,11 @@ HEAVY = (
     "rich",
     "plotly",
     "xlsxwriter",
+    "httpx",
+    "trafilatura",
+    "pypdf",
+    "platformdirs",
+    "lxml",
 )
 
 

@@ -15,7 +15,7 @@ import pytest
 from cacdata.validation import tabular, unicode_classes, validate
 from cacdata.validation.tabular import Unsupported
 
-from conftest import SOURCE_TEXTS
+from conftest import provide_texts
 from faults import FAULTS, Fault, break_copy, copy_package
 
 CHECKABLE = [f for f in FAULTS if not f.refused]
@@ -41,8 +41,10 @@ STRUCTURAL = {
 @pytest.mark.parametrize("fault", CHECKABLE, ids=lambda f: f.kind)
 def test_both_engines_report_the_same_failures(fault: Fault, tmp_path: Path) -> None:
     root = copy_package(tmp_path / "package")
+    texts = tmp_path / "texts" if fault.needs_texts else None
+    if texts is not None:
+        provide_texts(root, texts)
     break_copy(fault, root)
-    texts = SOURCE_TEXTS if fault.needs_texts and SOURCE_TEXTS.is_dir() else None
     rows = validate(root, texts, engine="python")
     auto = validate(root, texts, engine="auto")
     assert auto.failures == rows.failures

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,16 +12,18 @@ import pytest
 from cacdata.describe.package import PackageError
 from cacdata.validation import Failure, validate
 
-from conftest import SOURCE_TEXTS, line_of, needs_texts, read_csv, write_csv
+from conftest import line_of, provide_texts, read_csv, write_csv
 
 
 def only(failures: list[Failure], rule: str) -> list[tuple[str, int | None, str | None, str | None]]:
     return [(f.file, f.line, f.column, f.value) for f in failures if f.rule == rule]
 
 
-@needs_texts
-def test_the_clean_copy_reports_nothing(package_copy: Path) -> None:
-    assert validate(package_copy, SOURCE_TEXTS).failures == []
+def test_the_clean_copy_reports_nothing(package_copy: Path, tmp_path: Path) -> None:
+    placed = provide_texts(package_copy, tmp_path / "texts")
+    report = validate(package_copy, tmp_path / "texts")
+    assert report.failures == []
+    assert any(f"{placed} excerpt(s) compared" in check for check in report.checked), report.checked
 
 
 def test_duplicated_id(edit_cell: Callable[..., int], package_copy: Path) -> None:
@@ -46,16 +49,44 @@ def test_end_before_start(edit_cell: Callable[..., int], package_copy: Path) -> 
     assert only(validate(package_copy).failures, "date-order") == [("data/events.csv", line, "date_end", "2021-03-17")]
 
 
-@needs_texts
-def test_excerpt_not_in_its_source(edit_cell: Callable[..., int], package_copy: Path) -> None:
+def test_excerpt_not_in_its_source(edit_cell: Callable[..., int], package_copy: Path, tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    provide_texts(package_copy, texts)
     _, citations = read_csv(package_copy / "data" / "citations.csv")
     target = next(c for c in citations if c["source_id"] == "src-0001" and c["locator"] != "address")
     changed = target["excerpt"].replace("a", "à", 1)
     line = edit_cell("citations", target["citation_id"], "excerpt", changed)
     assert only(validate(package_copy).failures, "excerpt-verbatim") == []  # no texts given: not checked
-    assert only(validate(package_copy, SOURCE_TEXTS).failures, "excerpt-verbatim") == [
+    assert only(validate(package_copy, texts).failures, "excerpt-verbatim") == [
         ("data/citations.csv", line, "excerpt", changed)
     ]
+
+
+@pytest.mark.parametrize(
+    ("stored", "printed"),
+    [
+        ("深度伪造,技术:服务", "深度伪造\uff0c技术\uff1a服务"),  # excerpt in NFKC form, copy in full width
+        ("深度伪造\uff0c技术\uff1a服务", "深度伪造,技术:服务"),  # and the other way round
+        ("deep  fake\ntechnology", "deep fake technology"),  # white-space runs are one space
+    ],
+)
+def test_excerpts_compare_in_the_declared_normal_form(
+    stored: str, printed: str, edit_cell: Callable[..., int], package_copy: Path, tmp_path: Path
+) -> None:
+    texts = tmp_path / "texts"
+    _, citations = read_csv(package_copy / "data" / "citations.csv")
+    target = next(c for c in citations if c["source_id"] == "src-0002" and c["locator"] != "address")
+    edit_cell("citations", target["citation_id"], "excerpt", stored)
+    provide_texts(package_copy, texts)
+    text = next(texts.glob("src-0002.txt"))
+    text.write_text(f"前文。{printed}。后文。", encoding="utf-8")
+    edit_cell("sources", "src-0002", "text_sha256", hashlib.sha256(text.read_bytes()).hexdigest())
+    line = line_of(package_copy / "data" / "citations.csv", "citation_id", target["citation_id"])
+    failures = [f for f in validate(package_copy, texts).failures if f.rule == "excerpt-verbatim"]
+    assert [(f.line, f.value) for f in failures if f.line == line] == []
+    edit_cell("citations", target["citation_id"], "excerpt", stored[:-1] + "X")  # one letter off: found no more
+    failures = [f for f in validate(package_copy, texts).failures if f.rule == "excerpt-verbatim"]
+    assert [f.line for f in failures if f.line == line] == [line]
 
 
 def test_excerpt_at_the_address_must_be_in_the_url(edit_cell: Callable[..., int], package_copy: Path) -> None:

@@ -60,8 +60,11 @@ def validate(
         report.engine = f"python ({reason})" if engine == "auto" else "python"
     if texts is not None:
         text_of_source = source_texts(package, Path(texts))
-        report.failures += check_excerpts(package, text_of_source)
-        report.checked.append(f"excerpts ({len(text_of_source)} source text(s) matched)")
+        excerpts = check_excerpts(package, text_of_source)
+        report.failures += excerpts.failures
+        report.checked.append(
+            f"excerpts ({len(text_of_source)} source text(s) matched, {excerpts.compared} excerpt(s) compared)"
+        )
     return report
 
 

@@ -2,30 +2,34 @@
 
 A text file is matched to its source row by content: the SHA-256 of the file's bytes equals the row's
 ``text_sha256``. File names therefore do not matter, and a changed text never passes for the cited one.
+Excerpt and text are compared in the declared normal form (``normal_form``: NFKC, white space collapsed).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage
+from cacdata.validation.normal_form import normal_form
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
 
-WHITE_SPACE = re.compile(r"\s+")
 ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
 
 
-def collapse(text: str) -> str:
-    """Runs of white space become one space: the only difference an excerpt may have from its source."""
-    return WHITE_SPACE.sub(" ", text).strip()
+@dataclass
+class ExcerptCheck:
+    """What checking excerpts against texts found: the failures, and how many excerpts were compared."""
+
+    failures: list[Failure]
+    compared: int
 
 
 def source_texts(package: DataPackage, folder: Path) -> dict[str, str]:
-    """The collapsed text of each source whose ``text_sha256`` matches a file in ``folder``, by source ID."""
+    """The normal-form text of each source whose ``text_sha256`` matches a file in ``folder``, by source ID."""
     by_hash = {
         hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(folder.iterdir()) if path.is_file()
     }
@@ -34,27 +38,32 @@ def source_texts(package: DataPackage, folder: Path) -> dict[str, str]:
         path = by_hash.get(row.cells.get("text_sha256", ""))
         if path is not None:
             try:
-                texts[row.cells["source_id"]] = collapse(path.read_text(encoding="utf-8"))
+                texts[row.cells["source_id"]] = normal_form(path.read_text(encoding="utf-8"))
             except UnicodeDecodeError:
                 continue  # a matching hash on undecodable bytes cannot be quoted from
     return texts
 
 
-def check_excerpts(package: DataPackage, text_of_source: dict[str, str]) -> list[Failure]:
+def check_excerpts(package: DataPackage, text_of_source: dict[str, str]) -> ExcerptCheck:
     """Every excerpt of a source with a stored text (see ``source_texts``) must be found in that text."""
     citations = package.table(CITATIONS)
     file = package.relative(citations.csv_path)
     failures = []
+    compared = 0
     for row in read_rows(citations.csv_path):
         if row.cells.get("locator") == ADDRESS:
             continue  # checked against the URL by check_address_excerpts
         text = text_of_source.get(row.cells.get("source_id", ""))
-        excerpt = collapse(row.cells.get("excerpt", ""))
-        if text is not None and excerpt and excerpt not in text:
+        excerpt = normal_form(row.cells.get("excerpt", ""))
+        if text is None or not excerpt:
+            continue
+        compared += 1
+        if excerpt not in text:
             failures.append(
                 Failure(
                     "excerpt-verbatim",
-                    f"The excerpt is not in the text of {row.cells['source_id']}; copy it character for character.",
+                    f"The excerpt is not in the text of {row.cells['source_id']} (compared in NFKC, white space "
+                    "collapsed); copy it character for character.",
                     file,
                     CITATIONS,
                     row.line,
@@ -62,7 +71,7 @@ def check_excerpts(package: DataPackage, text_of_source: dict[str, str]) -> list
                     row.cells.get("excerpt"),
                 )
             )
-    return failures
+    return ExcerptCheck(failures, compared)
 
 
 def check_address_excerpts(package: DataPackage) -> list[Failure]:
