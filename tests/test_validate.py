@@ -58,6 +58,15 @@ def test_excerpt_not_in_its_source(edit_cell: Callable[..., int], package_copy: 
     ]
 
 
+def test_excerpts_compare_in_nfkc_with_white_space_collapsed() -> None:
+    from cacdata.validation.excerpts import collapse
+
+    # a stored copy shows full-width punctuation in NFKC form; a copy with the original punctuation still matches
+    assert collapse("规定自2020年1月1日起施行。促进，健康（有序）") == collapse("规定自2020年1月1日起施行。促进,健康(有序)")
+    assert collapse("a\n\t b") == "a b"
+    assert collapse("à") != collapse("a")  # NFKC keeps letters apart
+
+
 def test_excerpt_at_the_address_must_be_in_the_url(edit_cell: Callable[..., int], package_copy: Path) -> None:
     _, citations = read_csv(package_copy / "data" / "citations.csv")
     target = next(c for c in citations if c["locator"] == "address")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 from cacdata.package import DataPackage
@@ -20,8 +21,12 @@ ADDRESS = "address"  # a citation locator: the excerpt is copied from the source
 
 
 def collapse(text: str) -> str:
-    """Runs of white space become one space: the only difference an excerpt may have from its source."""
-    return WHITE_SPACE.sub(" ", text).strip()
+    """The declared normal form excerpts are compared in: Unicode NFKC, then runs of white space as one space.
+
+    NFKC because the stored copies show full-width punctuation in its compatibility form (`，` as `,`), so an
+    excerpt copied from them still matches a copy that keeps the original punctuation; nothing else may differ.
+    """
+    return WHITE_SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def source_texts(package: DataPackage, folder: Path) -> dict[str, str]:
