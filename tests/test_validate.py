@@ -62,7 +62,8 @@ def test_excerpts_compare_in_nfkc_with_white_space_collapsed() -> None:
     from cacdata.validation.excerpts import collapse
 
     # a stored copy shows full-width punctuation in NFKC form; a copy with the original punctuation still matches
-    assert collapse("规定自2020年1月1日起施行。促进，健康（有序）") == collapse("规定自2020年1月1日起施行。促进,健康(有序)")
+    full_width = "规定自2020年1月1日起施行。促进\uff0c健康\uff08有序\uff09"
+    assert collapse(full_width) == collapse("规定自2020年1月1日起施行。促进,健康(有序)")
     assert collapse("a\n\t b") == "a b"
     assert collapse("à") != collapse("a")  # NFKC keeps letters apart
 

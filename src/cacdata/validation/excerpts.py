@@ -23,7 +23,7 @@ ADDRESS = "address"  # a citation locator: the excerpt is copied from the source
 def collapse(text: str) -> str:
     """The declared normal form excerpts are compared in: Unicode NFKC, then runs of white space as one space.
 
-    NFKC because the stored copies show full-width punctuation in its compatibility form (`，` as `,`), so an
+    NFKC because the stored copies show full-width punctuation in its compatibility form (U+FF0C as `,`), so an
     excerpt copied from them still matches a copy that keeps the original punctuation; nothing else may differ.
     """
     return WHITE_SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
