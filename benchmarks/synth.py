@@ -157,6 +157,7 @@ def synthesise(events: int, out: Path, faults: int = 0, seed: int = 7) -> list[I
     (out / "data").mkdir()
     (out / "schemas").mkdir()
     descriptor = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in (*PER_EVENT, "citations")]
     (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", "utf-8")
     for name in [*PER_EVENT, "citations"]:
         schema = _schema(name)
@@ -263,6 +264,7 @@ def _quotes(
         row["speaker_id"] = ids("entities", speaker)
         row["event_id"] = ids("events", rng.randrange(sizes["events"])) if row["event_id"] else ""
         row["rendering_of"] = ids("quotes", _earlier(rng, index)) if row["rendering_of"] and index else ""
+        row["first_printed_by"] = ids("sources", rng.randrange(sizes["sources"])) if row["first_printed_by"] else ""
         yield row
 
 

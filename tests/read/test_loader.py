@@ -37,6 +37,8 @@ def test_each_table_loads_with_schema_dtypes(name: str) -> None:
             assert pd.api.types.is_datetime64_any_dtype(dtype), field.name
         elif field.type == "boolean":
             assert dtype == "boolean", field.name
+        elif field.type == "number":
+            assert pd.api.types.is_float_dtype(dtype), field.name
         else:
             assert dtype == "string", field.name
     frame_schema(table).validate(frame, lazy=True)

@@ -72,6 +72,8 @@ SCHEMA_KEYS = frozenset(
 FIELD_KEYS = frozenset({"name", "type", "format", "title", "description", "constraints", "example", "rdfType"})
 STRING_CONSTRAINTS = ("required", "minLength", "maxLength", "pattern", "enum")  # frictionless's order
 DATE_CONSTRAINTS = ("required",)
+# types whose cells frictionless itself reads, for the rows found suspect; clean values need no reading
+READ_BY_FRICTIONLESS = {"boolean": "true|false", "number": "-?[0-9]+([.][0-9]+)?"}
 DATE_FORMATS = {"default": "%Y-%m-%d", "%Y-%m-%d": "%Y-%m-%d"}
 # A pattern of ASCII letters, digits, _ and - only (literals, classes of them, quantifiers): what it matches
 # cannot hold white space, control, invisible or non-NFC characters, and RE2 and Python agree on it.
@@ -175,7 +177,10 @@ def _supported_field(table: Table, column: Mapping[str, Any]) -> None:
         raise Unsupported(f"{where} has a string format")
     if kind == "date" and column.get("format", "default") not in DATE_FORMATS:
         raise Unsupported(f"{where} has a date format other than %Y-%m-%d")
-    if kind not in ("string", "date") or not isinstance(constraints, dict) or set(constraints) - set(allowed):
+    if kind in READ_BY_FRICTIONLESS and column.get("format", "default") != "default":
+        raise Unsupported(f"{where} has a {kind} format")
+    known = kind in ("string", "date", *READ_BY_FRICTIONLESS)
+    if not known or not isinstance(constraints, dict) or set(constraints) - set(allowed):
         raise Unsupported(f"{where} has a type or constraint the engine does not implement")
     if "enum" in constraints and not all(isinstance(v, str) for v in constraints["enum"]):
         raise Unsupported(f"{where} has an enum of other values than text")
@@ -415,6 +420,10 @@ class Engine:
                     f"OR starts_with({v}, '0000') OR try_cast({v} AS DATE) > DATE {sql_text(self.today.isoformat())})"
                 )
                 closed = True  # digits and hyphens, starting with a digit, or else suspect already
+            if column.type in READ_BY_FRICTIONLESS:
+                clean = sql_text(READ_BY_FRICTIONLESS[column.type])
+                tests.append(f"{v} IS NOT NULL AND NOT regexp_full_match({v}, {clean})")
+                closed = True  # ASCII when clean; anything else is suspect and read by frictionless
             if not closed:
                 tests.append(f"regexp_matches({v}, {text_rule})")  # one call for every text rule
         blank = " AND ".join(f"{sql_name(c)} IS NULL" for c in table.field_names)
@@ -818,6 +827,11 @@ def _cell_errors(columns: list[Column], cells: list[str], row_number: int) -> It
         source = cells[column.index]
         value: str | None = None if source == "" else source
         constraints = column.constraints
+        if column.kind in READ_BY_FRICTIONLESS and value is not None:
+            note = _type_note(column.kind, source)
+            if note:
+                yield StockError("type-error", note, row_number=row_number, field_name=column.name, cell=source)
+                continue
         if column.kind == "date" and value is not None:
             fmt = DATE_FORMATS[column.field.format]
             try:
@@ -834,6 +848,19 @@ def _cell_errors(columns: list[Column], cells: list[str], row_number: int) -> It
             if not _passes(name, constraint, value):
                 note = f'constraint "{name}" is "{constraint}"'
                 yield StockError("constraint-error", note, row_number=row_number, field_name=column.name, cell=source)
+
+
+@cache
+def _reader(kind: str) -> Any:
+    import frictionless
+
+    return frictionless.Field.from_descriptor({"name": "cell", "type": kind})
+
+
+def _type_note(kind: str, source: str) -> str | None:
+    """frictionless's own note when it cannot read the cell as ``kind`` (default format), else None."""
+    _, notes = _reader(kind).read_cell(source)
+    return (notes or {}).get("type")
 
 
 def _passes(name: str, constraint: Any, value: str | None) -> bool:

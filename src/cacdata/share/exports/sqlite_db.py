@@ -29,7 +29,9 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
     db = sqlite_utils.Database(out)
     db.execute("PRAGMA foreign_keys = ON")
     data = frames(package)
-    for name, table in package.tables.items():
+    order = _referenced_first(package)
+    for name in order:
+        table = package.table(name)
         cols = table.fields
         db[name].create(  # type: ignore[union-attr]
             {c.name: backends(c).sqlite for c in cols},
@@ -39,7 +41,7 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
         )
         for column, _, other in (fk for fk in foreign_keys(table) if fk[1] == name):
             db[name].add_foreign_key(column, name, other)  # type: ignore[union-attr]
-    for name in package.tables:
+    for name in order:
         db[name].insert_all(plain_records(data[name]))  # type: ignore[union-attr]
         searchable = [c for c in SEARCHABLE.get(name, []) if c in package.table(name).field_names]
         if searchable:
@@ -59,3 +61,22 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
     db.execute("VACUUM")
     db.close()
     return [out]
+
+
+def _referenced_first(package: DataPackage) -> list[str]:
+    """The tables in package order, except that a table another refers to is created (and filled) first."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        for _, other, _ in foreign_keys(package.table(name)):
+            if other != name:
+                visit(other)
+        order.append(name)
+
+    for name in package.tables:
+        visit(name)
+    return order

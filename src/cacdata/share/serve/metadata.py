@@ -26,9 +26,10 @@ order by ev.event_id, e.name_en""",
     },
     "quotes_by_speaker": {
         "title": "Quotes by speaker",
-        "description": "Every quotation and paraphrase, by who is said to have spoken, with language and translation.",
+        "description": "Every quotation and paraphrase, by who is said to have spoken, with language and translation, "
+        "whether the source has the words first- or second-hand, and who printed them first.",
         "sql": """select e.name_en as speaker, q.quote_id, q.text, q.language, q.attribution, q.translation,
-  q.rendering_of, q.event_id
+  q.hand, q.first_printed_by, q.rendering_of, q.event_id, q.weakly_sourced
 from quotes q join entities e on e.entity_id = q.speaker_id
 order by e.name_en, q.quote_id""",
     },
