@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -23,9 +24,14 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 PackageOption = Annotated[
-    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
-    typer.Option("--path", help="Another copy of the package (directory); default: the bundled one."),
+    Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Option(
+        "--path", help="Another copy: a directory, a release zip, a version (0.1.0) or a git ref; default: bundled."
+    ),
 ]
+
+# Copies unpacked for this run (zips, versions, refs), removed when the command ends.
+_COPIES = ExitStack()
 
 
 class ShowFormat(StrEnum):
@@ -69,9 +75,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def _open(path: Path | None) -> DataPackage:
+def _resolve(spec: str | Path | None) -> Path | None:
+    """The folder of the copy ``spec`` names (zips checked and unpacked for this run); None for the bundled one."""
+    from cacdata.describe.copies import resolve_side
+
+    if spec is None:
+        return None
     try:
-        package = DataPackage.open(path)
+        return _COPIES.enter_context(resolve_side(spec))
+    except PackageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _open(path: str | Path | None) -> DataPackage:
+    root = _resolve(path)
+    try:
+        package = DataPackage.open(root)
         package.tables  # noqa: B018 - fail here, cleanly, on a broken descriptor
         return package
     except PackageError as error:
@@ -81,11 +101,13 @@ def _open(path: Path | None) -> DataPackage:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the data version and exit.")
     ] = False,
 ) -> None:
     """Load, inspect and validate the cacdata tables."""
+    ctx.call_on_close(_COPIES.close)
 
 
 @app.command()
@@ -140,9 +162,9 @@ def get(
     """
     from cacdata.read.records import get_record
 
-    _open(path)
+    package = _open(path)
     try:
-        record = get_record(record_id, path)
+        record = get_record(record_id, package.root if path is not None else None)
     except KeyError as error:
         typer.echo(f"error: {error.args[0]}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -198,7 +220,10 @@ def stamp(path: PackageOption = None) -> None:
 
 @app.command()
 def validate(
-    path: Annotated[Optional[Path], typer.Argument(help="Package directory; default: the bundled one.")] = None,  # noqa: UP045
+    path: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A directory, release zip, version (0.1.0) or git ref; default: the bundled package."),
+    ] = None,
     texts: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--texts", help="Folder of source texts; files are matched to sources by SHA-256."),
@@ -218,8 +243,9 @@ def validate(
     if texts is not None and not texts.is_dir():
         typer.echo(f"error: {texts}: no such directory", err=True)
         raise typer.Exit(EXIT_USAGE)
+    root = _resolve(path)
     try:  # validate() opens the package itself and raises PackageError on one it cannot use
-        report = run_validation(path, texts)
+        report = run_validation(root, texts)
     except PackageError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -234,8 +260,8 @@ def validate(
 
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="Old release: package directory, release zip, or git ref.")],
-    new: Annotated[str, typer.Argument(help="New release: package directory, release zip, or git ref.")],
+    old: Annotated[str, typer.Argument(help="Old release: version (0.1.0), directory, release zip, or git ref.")],
+    new: Annotated[str, typer.Argument(help="New release: version, directory (. for this one), zip, or git ref.")],
     output: Annotated[DiffFormat, typer.Option("--format", help="text, markdown or json.")] = DiffFormat.text,
     repo: Annotated[
         Optional[Path],  # noqa: UP045
@@ -244,13 +270,13 @@ def diff(
 ) -> None:
     """Compare two releases record by record: rows added, removed and changed, per table.
 
-    Example: cacdata diff v0.1.0 . --format markdown
+    Example: cacdata diff 0.1.0 . --format markdown
     """
     from cacdata.publish.diff import DiffError, compare
 
     try:
-        result = compare(old, new, repo or Path.cwd())
-    except DiffError as error:
+        result = compare(old, new, repo)
+    except (DiffError, PackageError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     rendered = {
@@ -277,7 +303,7 @@ def cite(
 
     Example: cacdata cite --format bibtex
     """
-    from cacdata.publish.cite import STYLES, CiteError, citation_path, load_citation, render
+    from cacdata.publish.cite import STYLES, CiteError, citation_path, load_citation, release_checksum, render
     from cacdata.read.footnotes import FootnoteError, cite_record
 
     package = _open(path)
@@ -286,9 +312,10 @@ def cite(
             typer.echo(cite_record(record_id, package))
             return
         cff = load_citation(citation_path(package))
+        checksum = release_checksum(package)
         styles = [output.value] if output else list(STYLES)
-        typer.echo("\n\n".join(render(cff, style) for style in styles))  # type: ignore[arg-type]
-    except (CiteError, FootnoteError) as error:
+        typer.echo("\n\n".join(render(cff, style, checksum) for style in styles))  # type: ignore[arg-type]
+    except (CiteError, FootnoteError, PackageError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
 
@@ -300,15 +327,20 @@ def release(
         Optional[Path],  # noqa: UP045
         typer.Option("--texts", help="Folder of source texts, to check excerpts before releasing."),
     ] = None,
-    build: Annotated[bool, typer.Option("--build/--no-build", help="Build dist/ (wheel, sdist, data zip).")] = True,
+    build: Annotated[bool, typer.Option("--build/--no-build", help="Build the wheel and sdist in dist/.")] = True,
+    allow_empty: Annotated[
+        bool, typer.Option("--allow-empty", help="Release even when nothing changed since the last release.")
+    ] = False,
     repo: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--repo", help="The checkout to release; default: the current directory."),
     ] = None,
 ) -> None:
-    """Prepare a release: check, set the version, date the CHANGELOG, stamp, build dist/. Never pushes.
+    """Prepare a release: check, set the version, date the CHANGELOG, stamp, write the manifest, build dist/.
 
-    Example: cacdata release 0.2.0 --texts ../shared/sources
+    Needs a clean git checkout; never tags or pushes. Exit 1 invalid data, 2 anything else refused.
+
+    Example: cacdata release 0.3.0 --texts ../shared/sources
     """
     from datetime import date
 
@@ -316,10 +348,13 @@ def release(
     from cacdata.publish.release import release as make_release
 
     try:
-        made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build)
-    except (ReleaseError, PackageError) as error:
+        made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build, allow_empty)
+    except ReleaseError as error:
         typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_INVALID) from None
+        raise typer.Exit(error.exit_code) from None
+    except PackageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     typer.echo(f"cacdata {made.previous} -> {made.version}")
     for change in made.schema_changes:
         typer.echo(f"  schema {change.describe()}")
@@ -397,7 +432,7 @@ def network(out: PictureOut, path: PackageOption = None, quiet: QuietOption = Fa
     _draw("network", out, path, quiet)
 
 
-def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
+def _draw(picture: str, out: Path, path: str | None, quiet: bool) -> None:
     """One path for both pictures: load, draw, save by suffix, report; a missing extra is a usage error."""
     from rich.console import Console
 
@@ -415,3 +450,7 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
     console.print(f"wrote {written}: {summary}")
+
+
+# The commands that obtain and check releases live beside this module; importing registers them on ``app``.
+from cacdata import cli_releases  # noqa: E402, F401
