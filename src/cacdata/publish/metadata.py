@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +37,35 @@ CROISSANT_CONTEXT: dict[str, Any] = {
     "column": "cr:column",
     "conformsTo": "dct:conformsTo",
     "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
     "data": {"@id": "cr:data", "@type": "@json"},
     "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
     "dct": "http://purl.org/dc/terms/",
+    "equivalentProperty": "cr:equivalentProperty",
     "examples": {"@id": "cr:examples", "@type": "@json"},
     "extract": "cr:extract",
     "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
     "fileObject": "cr:fileObject",
     "fileSet": "cr:fileSet",
     "format": "cr:format",
     "includes": "cr:includes",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
     "key": "cr:key",
     "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
     "recordSet": "cr:recordSet",
     "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
     "sc": "https://schema.org/",
+    "separator": "cr:separator",
     "source": "cr:source",
+    "subField": "cr:subField",
     "transform": "cr:transform",
 }
 
@@ -231,15 +245,17 @@ def release_block(repo: Path, package: DataPackage, cff: dict[str, Any]) -> str:
     listed = [v for v in read_manifests(repo) if v != version]
     earlier = f" Earlier releases: {', '.join(listed)}; each can be rebuilt and checked the same way." if listed else ""
     zip_file = f"cacdata-{version}-data.zip"
-    return (
+    paragraph = (
         f"The current release is **{version}** ({released}). From a clone of this repository (tags are not"
         f" needed), `cacdata rebuild {version}` writes `dist/{zip_file}` from git history, byte for byte the"
         f" released zip, and checks it against `releases/{version}.json`, which records its SHA-256;"
         f" `cacdata verify {zip_file}` says whether any copy is exactly that release, and which files differ."
         f' Pin it with `cacdata.open("{version}")` or `cacdata.open("{zip_file}")`, compare with'
         f" `cacdata diff {version} .`, and cite it with `cacdata cite` (BibTeX, APA or CSL-JSON, with the"
-        f" zip's SHA-256).{earlier}\n\n> {render(cff, 'apa').strip()}\n"
+        f" zip's SHA-256).{earlier}"
     )
+    quoted = textwrap.fill(render(cff, "apa").strip(), width=108, initial_indent="> ", subsequent_indent="> ")
+    return f"{textwrap.fill(paragraph, width=110, break_on_hyphens=False)}\n\n{quoted}\n"
 
 
 def with_release_block(readme: str, block: str) -> str:
