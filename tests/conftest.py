@@ -64,3 +64,14 @@ def edit_cell(package_copy: Path) -> Callable[[str, str, str, str], int]:
         return index + 2
 
     return edit
+
+
+def alter_member(archive: Path, altered: Path, suffix: str, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of a zip with the member whose name ends with ``suffix`` changed, everything else as it was."""
+    import zipfile
+
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(altered, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, change(data) if item.filename.endswith(suffix) else data)
+    return altered
