@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cacdata.describe.git import commit_adding
+from cacdata.describe.git import commit_adding, commit_of
 from cacdata.describe.package import DataPackage, PackageError
 from cacdata.describe.stamp import file_stamp
 from cacdata.publish.versioning import parse_version
@@ -108,7 +108,7 @@ def read_manifest(repo: Path, version: str) -> Manifest:
 def release_commit(repo: Path, manifest: Manifest) -> str:
     """The commit holding the release's files: recorded, or else the commit that added its manifest."""
     if manifest.commit is not None:
-        return manifest.commit
+        return commit_of(repo, manifest.commit)  # a shallow clone is told to fetch the history
     return commit_adding(repo, f"{RELEASES}/{manifest.version}.json")
 
 
