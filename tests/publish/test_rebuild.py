@@ -125,7 +125,7 @@ def test_the_library_refuses_a_tampered_zip_and_names_a_missing_one(tampered: Pa
         cacdata.open(tampered)
     with pytest.raises(PackageError, match=ALTERED):
         cacdata.load("events", path=tampered)
-    with pytest.raises(PackageError, match="missing.zip: no such file"):
+    with pytest.raises(PackageError, match=r"missing\.zip: no such file"):
         cacdata.open(tmp_path / "missing.zip")
     code, output = cli("tables", "--path", str(tmp_path / "missing.zip"))
     assert code == 2 and "no such file" in output

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cacdata.describe.copies import UnpackError, resolve_side
+from cacdata.describe.copies import resolve_side
 from cacdata.describe.package import DataPackage, PackageError, Table
 
 NEVER_REUSED = "IDs are never reused: removed IDs must not come back"
