@@ -17,10 +17,10 @@ from cacdata.cli import app
 from cacdata.describe.package import PackageError
 from cacdata.publish.manifest import RELEASES, read_manifests
 from cacdata.publish.rebuild import rebuild
-from releasing import clone, git
 
 from conftest import alter_member
 from faults import REPO
+from releasing import clone, git
 
 # The SHA-256 of the data zip made when 0.2.0 was released (b8f1dea), as reported then.
 RELEASED_0_2_0 = "b2ce68716b3c1816293ef4c07ccef61ee827874e8d40dcdcc9bafb93312b9663"

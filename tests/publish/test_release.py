@@ -18,10 +18,10 @@ from cacdata.publish.archive import CHECKSUMS, write_data_zip
 from cacdata.publish.manifest import read_manifests
 from cacdata.publish.release import ReleaseError, release
 from cacdata.validation import validate
-from releasing import clone_with_a_change, git
 
 from conftest import alter_member
 from faults import read, write
+from releasing import clone_with_a_change, git
 
 TODAY = date(2031, 5, 6)
 

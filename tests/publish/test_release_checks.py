@@ -14,6 +14,7 @@ from cacdata.describe.package import DataPackage
 from cacdata.publish.archive import readme_links
 from cacdata.publish.manifest import RELEASES, read_manifests
 from cacdata.publish.rebuild import rebuild
+
 from releasing import clone_with_a_change, git
 
 RUNNER = CliRunner()
