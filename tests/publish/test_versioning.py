@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cacdata.describe.package import DataPackage
-from cacdata.publish.manifest import RELEASES, last_release_before, read_manifests
+from cacdata.publish.manifest import RELEASES, ManifestError, last_release_before, read_manifests
 from cacdata.publish.versioning import Level, bump_level, compare_schemas, parse_version, required_level
 from cacdata.validation.package_files import CHANGELOG_RELEASE
 
@@ -111,5 +111,5 @@ def test_the_last_release_is_the_newest_manifest_below_a_version(tmp_path: Path)
     assert last is not None and last.version == "0.10.0"
     assert last_release_before(tmp_path, "0.9.1") is None
     (tmp_path / RELEASES / "2.0.0.json").write_text(json.dumps({**record, "version": "2.0.1"}), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"2\.0\.1"):
+    with pytest.raises(ManifestError, match=r"2\.0\.1"):
         read_manifests(tmp_path)

@@ -74,7 +74,7 @@ def resolve_side(spec: str | os.PathLike[str], repo: Path | None = None) -> Iter
             yield unzip_checked(path, Path(temporary))
     elif path.is_file():
         raise UnpackError(f"{text}: not a package directory or a zip file")
-    elif path.suffix.lower() == ".zip" or repo is None:
+    elif path.suffix.lower() == ".zip" or path.is_absolute() or text.startswith((".", "~")) or repo is None:
         raise UnpackError(f"{text}: no such file or directory")
     else:
         version = _released_version(text, repo)
@@ -95,7 +95,7 @@ def _released_version(text: str, repo: Path) -> str | None:
 
 def _package_dir(path: Path, spec: str) -> Path:
     if not (path / DESCRIPTOR).is_file():
-        raise UnpackError(f"{spec}: no {DESCRIPTOR} in this directory")
+        raise UnpackError(f"{Path(spec) / DESCRIPTOR}: no such file; not a package directory")
     return path
 
 
@@ -179,6 +179,11 @@ def _git_export(ref: str, repo: Path, destination: Path) -> Path:
     """Write the package as it is at ``ref`` into ``destination``, from git's stored blobs."""
     try:
         commit = commit_of(repo, ref)
+    except GitError as error:
+        if "shallow" in str(error):
+            raise UnpackError(str(error)) from None
+        raise UnpackError(f"{ref}: no such file or directory, release or commit ({error})") from None
+    try:
         for name in files_at(repo, commit, list(PACKAGE_PATHS)):
             target = _member_target(destination, name, Path(ref))
             target.parent.mkdir(parents=True, exist_ok=True)
