@@ -12,6 +12,7 @@ SHA-256 and row count, and the table schemas. It is history, not a second source
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -92,8 +93,32 @@ def read_manifests(repo: Path) -> dict[str, Manifest]:
             parse_version(path.stem)
         except ValueError as error:
             raise ManifestError(f"{path}: {error}") from None
+        _check_release_record(record, path)
         found.append(Manifest(**record))
     return {m.version: m for m in sorted(found, key=lambda m: parse_version(m.version))}
+
+
+def _check_release_record(record: dict[str, Any], path: Path) -> None:
+    """The commit, zip checksum and members must be what rebuilding needs, or the manifest is refused."""
+    commit, digest, members = record["commit"], record["zip_sha256"], record["members"]
+    if commit is not None and not (isinstance(commit, str) and re.fullmatch(r"[0-9a-f]{40}", commit)):
+        raise ManifestError(f"{path}: 'commit' must be a full commit hash or null")
+    if not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest)):
+        raise ManifestError(f"{path}: 'zip_sha256' must be a SHA-256 in hex")
+    folder = f"cacdata-{record['version']}/"
+    if not isinstance(members, list) or not members:
+        raise ManifestError(f"{path}: 'members' must list the zip's members")
+    for number, member in enumerate(members, start=1):
+        if not (
+            isinstance(member, dict)
+            and sorted(member) == ["name", "sha256"]
+            and isinstance(member["name"], str)
+            and member["name"].startswith(folder)
+            and ".." not in member["name"].split("/")
+            and isinstance(member["sha256"], str)
+            and re.fullmatch(r"[0-9a-f]{64}", member["sha256"])
+        ):
+            raise ManifestError(f"{path}: member {number} must be {{'name': '{folder}...', 'sha256': hex}}")
 
 
 def read_manifest(repo: Path, version: str) -> Manifest:

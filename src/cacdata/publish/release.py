@@ -52,14 +52,11 @@ class Release:
 
     @property
     def tag_command(self) -> str:
+        """What the maintainer runs after reviewing: commit, then the tag that starts the release workflow."""
         return (
             f'git add -A && git commit -m "Release {self.version}" && '
             f'git tag -a v{self.version} -m "cacdata {self.version}"'
         )
-
-
-def tag_of(version: str) -> str:
-    return f"v{version}"
 
 
 def plan(
