@@ -147,3 +147,19 @@ def test_a_release_version_is_a_name_everywhere(rebuilt: Path) -> None:
     assert code == 0 and len(list(csv.reader(io.StringIO(output)))) == 1 + rows_0_2_0["events"]
     code, output = cli("validate", "0.2.0")
     assert code in (0, 1) and "error:" not in output
+
+
+def test_a_version_whose_history_differs_from_its_manifest_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = clone(tmp_path)
+    path = repo / RELEASES / "0.1.0.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    events = next(member for member in record["members"] if member["name"].endswith("/data/events.csv"))
+    events["sha256"] = "0" * 64
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    monkeypatch.chdir(repo)  # versions are read from the checkout in the current folder
+    with pytest.raises(PackageError, match=r"cacdata-0\.1\.0/data/events\.csv in git history differs"):
+        cacdata.load("events", path="0.1.0")
+    code, output = cli("diff", "0.1.0", "0.2.0", "--repo", str(repo))
+    assert code == 2 and "in git history differs from releases/0.1.0.json" in output

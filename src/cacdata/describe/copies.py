@@ -168,7 +168,10 @@ def _release_export(version: str, repo: Path, destination: Path) -> Path:
     from cacdata.publish.manifest import read_manifests, release_commit
 
     manifest = read_manifests(repo)[version]
+    recorded = {member["name"]: member["sha256"] for member in manifest.members}
     for name, data in release_contents(repo, manifest.members, release_commit(repo, manifest)):
+        if hashlib.sha256(data).hexdigest() != recorded.get(name):
+            raise UnpackError(f"release {version}: {name} in git history differs from releases/{version}.json")
         target = _member_target(destination, name, Path(version))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
