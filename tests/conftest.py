@@ -91,3 +91,14 @@ def provide_texts(root: Path, folder: Path) -> int:
     write_csv(sources_path, header, sources)
     stamp(DataPackage.open(root))
     return sum(len(quoted) for quoted in excerpts.values())
+
+
+def alter_member(archive: Path, altered: Path, suffix: str, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of a zip with the member whose name ends with ``suffix`` changed, everything else as it was."""
+    import zipfile
+
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(altered, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, change(data) if item.filename.endswith(suffix) else data)
+    return altered

@@ -26,26 +26,31 @@ __version__ = DataPackage.open().version
 
 def tables(path: str | Path | None = None) -> list[str]:
     """Names of the tables, in the order of ``datapackage.json``."""
-    return list(DataPackage.open(path).tables)
+    if path is None:
+        return list(DataPackage.open().tables)
+    with open(path) as copy:
+        return copy.tables()
 
 
 def load(name: str, path: str | Path | None = None) -> pd.DataFrame:
-    """One table as a typed DataFrame; ``path`` points at another copy of the package (e.g. a pinned release)."""
+    """One table as a typed DataFrame; ``path`` names another copy: a folder, a release zip, a version, a ref."""
     from cacdata.read.frames import read_table
 
-    return read_table(DataPackage.open(path).table(name))
+    if path is None:
+        return read_table(DataPackage.open().table(name))
+    with open(path) as copy:
+        return copy.load(name)
 
 
 def load_all(path: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table, by name."""
-    from cacdata.read.frames import read_table
-
-    package = DataPackage.open(path)
-    return {name: read_table(table) for name, table in package.tables.items()}
+    with open(path) as copy:
+        return copy.load_all()
 
 
 def open(location: str | Path | None = None) -> PinnedPackage:  # shadows the builtin only inside this module
-    """A package directory or release zip (hashes checked first), with ``load``, ``tables`` and ``validate``."""
+    """A copy of the package (folder, release zip, version such as ``0.2.0``, git ref), with ``load``,
+    ``tables`` and ``validate``; a zip's checksums are verified before anything is read."""
     from cacdata.read.pinned import PinnedPackage
 
     return PinnedPackage(location)

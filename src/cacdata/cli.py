@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -23,9 +24,14 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 PackageOption = Annotated[
-    Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
-    typer.Option("--path", help="Another copy of the package (directory); default: the bundled one."),
+    Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+    typer.Option(
+        "--path", help="Another copy: a directory, a release zip, a version (0.1.0) or a git ref; default: bundled."
+    ),
 ]
+
+# Copies unpacked for this run (zips, versions, refs), removed when the command ends.
+_COPIES = ExitStack()
 
 
 class ShowFormat(StrEnum):
@@ -36,12 +42,6 @@ class ShowFormat(StrEnum):
 
 class ReportFormat(StrEnum):
     text = "text"
-    json = "json"
-
-
-class DiffFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
     json = "json"
 
 
@@ -57,21 +57,29 @@ class ExportFormat(StrEnum):
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
 
-class CiteFormat(StrEnum):
-    bibtex = "bibtex"
-    apa = "apa"
-    csl_json = "csl-json"
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(DataPackage.open().version)
         raise typer.Exit()
 
 
-def _open(path: Path | None) -> DataPackage:
+def _resolve(spec: str | Path | None) -> Path | None:
+    """The folder of the copy ``spec`` names (zips checked and unpacked for this run); None for the bundled one."""
+    from cacdata.describe.copies import resolve_side
+
+    if spec is None:
+        return None
     try:
-        package = DataPackage.open(path)
+        return _COPIES.enter_context(resolve_side(spec))
+    except PackageError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _open(path: str | Path | None) -> DataPackage:
+    root = _resolve(path)
+    try:
+        package = DataPackage.open(root)
         package.tables  # noqa: B018 - fail here, cleanly, on a broken descriptor
         return package
     except PackageError as error:
@@ -81,11 +89,13 @@ def _open(path: Path | None) -> DataPackage:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the data version and exit.")
     ] = False,
 ) -> None:
     """Load, inspect and validate the cacdata tables."""
+    ctx.call_on_close(_COPIES.close)
 
 
 @app.command()
@@ -140,9 +150,9 @@ def get(
     """
     from cacdata.read.records import get_record
 
-    _open(path)
+    package = _open(path)
     try:
-        record = get_record(record_id, path)
+        record = get_record(record_id, package.root if path is not None else None)
     except KeyError as error:
         typer.echo(f"error: {error.args[0]}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -198,7 +208,10 @@ def stamp(path: PackageOption = None) -> None:
 
 @app.command()
 def validate(
-    path: Annotated[Optional[Path], typer.Argument(help="Package directory; default: the bundled one.")] = None,  # noqa: UP045
+    path: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A directory, release zip, version (0.1.0) or git ref; default: the bundled package."),
+    ] = None,
     texts: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option("--texts", help="Folder of source texts; files are matched to sources by SHA-256."),
@@ -218,8 +231,9 @@ def validate(
     if texts is not None and not texts.is_dir():
         typer.echo(f"error: {texts}: no such directory", err=True)
         raise typer.Exit(EXIT_USAGE)
+    root = _resolve(path)
     try:  # validate() opens the package itself and raises PackageError on one it cannot use
-        report = run_validation(path, texts)
+        report = run_validation(root, texts)
     except PackageError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -230,104 +244,6 @@ def validate(
         typer.echo(report.to_text() if report.failures else f"valid; checks run: {', '.join(report.checked)}")
     if not report.valid:
         raise typer.Exit(EXIT_INVALID)
-
-
-@app.command()
-def diff(
-    old: Annotated[str, typer.Argument(help="Old release: package directory, release zip, or git ref.")],
-    new: Annotated[str, typer.Argument(help="New release: package directory, release zip, or git ref.")],
-    output: Annotated[DiffFormat, typer.Option("--format", help="text, markdown or json.")] = DiffFormat.text,
-    repo: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--repo", help="Checkout to read git refs from; default: the current directory."),
-    ] = None,
-) -> None:
-    """Compare two releases record by record: rows added, removed and changed, per table.
-
-    Example: cacdata diff v0.1.0 . --format markdown
-    """
-    from cacdata.publish.diff import DiffError, compare
-
-    try:
-        result = compare(old, new, repo or Path.cwd())
-    except DiffError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    rendered = {
-        DiffFormat.text: result.to_text,
-        DiffFormat.markdown: result.to_markdown,
-        DiffFormat.json: result.to_json,
-    }
-    typer.echo(rendered[output](), nl=False)
-
-
-@app.command()
-def cite(
-    record_id: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Argument(help="A record ID, e.g. evt-0002: print the sources behind it, for a footnote."),
-    ] = None,
-    output: Annotated[
-        Optional[CiteFormat],  # noqa: UP045
-        typer.Option("--format", help="bibtex, apa or csl-json; default: all three."),
-    ] = None,
-    path: PackageOption = None,
-) -> None:
-    """Print how to cite this release (from CITATION.cff), or the sources behind one record.
-
-    Example: cacdata cite --format bibtex
-    """
-    from cacdata.publish.cite import STYLES, CiteError, citation_path, load_citation, render
-    from cacdata.read.footnotes import FootnoteError, cite_record
-
-    package = _open(path)
-    try:
-        if record_id is not None:
-            typer.echo(cite_record(record_id, package))
-            return
-        cff = load_citation(citation_path(package))
-        styles = [output.value] if output else list(STYLES)
-        typer.echo("\n\n".join(render(cff, style) for style in styles))  # type: ignore[arg-type]
-    except (CiteError, FootnoteError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-@app.command()
-def release(
-    version: Annotated[str, typer.Argument(help="The new version, X.Y.Z.")],
-    texts: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--texts", help="Folder of source texts, to check excerpts before releasing."),
-    ] = None,
-    build: Annotated[bool, typer.Option("--build/--no-build", help="Build dist/ (wheel, sdist, data zip).")] = True,
-    repo: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--repo", help="The checkout to release; default: the current directory."),
-    ] = None,
-) -> None:
-    """Prepare a release: check, set the version, date the CHANGELOG, stamp, build dist/. Never pushes.
-
-    Example: cacdata release 0.2.0 --texts ../shared/sources
-    """
-    from datetime import date
-
-    from cacdata.publish.release import ReleaseError
-    from cacdata.publish.release import release as make_release
-
-    try:
-        made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build)
-    except (ReleaseError, PackageError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_INVALID) from None
-    typer.echo(f"cacdata {made.previous} -> {made.version}")
-    for change in made.schema_changes:
-        typer.echo(f"  schema {change.describe()}")
-    for table, count in made.diff.counts().items():
-        typer.echo(f"  {table}: {count['added']} added, {count['removed']} removed, {count['changed']} changed")
-    for path in made.dist:
-        typer.echo(f"  built {path}")
-    typer.echo(f"Review, then tag (nothing was pushed):\n  {made.tag_command}")
 
 
 @app.command()
@@ -397,7 +313,7 @@ def network(out: PictureOut, path: PackageOption = None, quiet: QuietOption = Fa
     _draw("network", out, path, quiet)
 
 
-def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
+def _draw(picture: str, out: Path, path: str | None, quiet: bool) -> None:
     """One path for both pictures: load, draw, save by suffix, report; a missing extra is a usage error."""
     from rich.console import Console
 
@@ -502,3 +418,7 @@ def sources_check(
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     raise typer.Exit(report.exit_code)
+
+
+# The commands that obtain and check releases live beside this module; importing registers them on ``app``.
+from cacdata import cli_releases  # noqa: E402, F401

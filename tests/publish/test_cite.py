@@ -17,6 +17,7 @@ from conftest import read_csv, write_csv
 VERSION = "0.10"  # unquoted in the file: a YAML float reader would make it 0.1
 YEAR, MONTH, DAY = 2031, 4, 5
 DOI = "10.5281/zenodo.1234567"
+ZIP_SHA256 = "ab" * 32
 
 BASE = f"""\
 cff-version: 1.2.0
@@ -51,15 +52,58 @@ def test_without_a_doi_no_style_prints_one(write_cff: Callable[[str], Path]) -> 
 
 
 def test_bibtex_carries_version_year_and_a_recorded_doi(write_cff: Callable[[str], Path]) -> None:
-    without = render(load_citation(write_cff(BASE)), "bibtex")
-    with_doi = render(load_citation(write_cff(BASE + f"doi: {DOI}\n")), "bibtex")
+    without = render(load_citation(write_cff(BASE)), "bibtex", ZIP_SHA256)
+    with_doi = render(load_citation(write_cff(BASE + f"doi: {DOI}\n")), "bibtex", ZIP_SHA256)
     for entry in (without, with_doi):
         lines = entry.splitlines()
-        assert lines[0] == f"@dataset{{sample_{VERSION.replace('.', '_')},"
-        assert f"  version = {{{VERSION}}}," in lines
+        assert lines[0] == f"@misc{{sample_{VERSION.replace('.', '_')},"
+        assert f"  howpublished = {{Data set, version {VERSION}}}," in lines
         assert f"  year = {{{YEAR}}}," in lines
         assert "  url = {https://example.org/sample}," in lines
+        assert f"  note = {{Released 2031-04-05. SHA-256 of cacdata-{VERSION}-data.zip: {ZIP_SHA256}.}}," in lines
     assert f"  doi = {{{DOI}}}," in with_doi.splitlines()
+
+
+def plain_bibtex(entry: str) -> str:
+    """The entry as a classic BibTeX style (pybtex's ``plain``) typesets it, as plain text."""
+    from pybtex.backends.plaintext import Backend
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    return "".join(item.text.render(Backend()) for item in style.format_bibliography(parse_string(entry, "bibtex")))
+
+
+def test_a_classic_bibtex_style_prints_the_version_date_and_checksum(write_cff: Callable[[str], Path]) -> None:
+    """@dataset is biblatex-only and plain drops its version; @misc with howpublished keeps it."""
+    rendered = plain_bibtex(render(load_citation(write_cff(BASE + f"doi: {DOI}\n")), "bibtex", ZIP_SHA256))
+    assert f"version {VERSION}" in rendered
+    assert "Released 2031-04-05" in rendered and ZIP_SHA256 in rendered
+    assert str(YEAR) in rendered
+
+
+def test_biblatex_reads_the_same_entry_with_its_version(write_cff: Callable[[str], Path]) -> None:
+    """biblatex's @misc driver prints howpublished, note, date, doi and url: the fields checked here."""
+    from pybtex.database import parse_string
+
+    entry = render(load_citation(write_cff(BASE + f"doi: {DOI}\n")), "bibtex", ZIP_SHA256)
+    (parsed,) = parse_string(entry, "bibtex").entries.values()
+    assert parsed.type == "misc"
+    assert f"version {VERSION}" in parsed.fields["howpublished"]
+    assert parsed.fields["date"] == "2031-04-05" and ZIP_SHA256 in parsed.fields["note"]
+    assert parsed.fields["doi"] == DOI and "version" not in parsed.fields  # printed once, not twice
+
+
+def test_the_checksum_is_the_releases_from_its_manifest() -> None:
+    """A citation of a release names the SHA-256 its manifest records, so it never changes."""
+    from cacdata.publish.cite import release_checksum
+    from cacdata.publish.manifest import read_manifests
+
+    package = DataPackage.open()
+    assert release_checksum(package) == read_manifests(package.root)[package.version].zip_sha256
+    cff = load_citation(citation_path(package))
+    for style in STYLES:
+        assert read_manifests(package.root)[package.version].zip_sha256 in render(cff, style, release_checksum(package))
 
 
 def test_bibtex_escapes_special_characters_and_keeps_braces_balanced(write_cff: Callable[[str], Path]) -> None:
@@ -72,25 +116,26 @@ def test_bibtex_escapes_special_characters_and_keeps_braces_balanced(write_cff: 
 
 
 def test_apa_names_authors_year_version_and_the_doi_when_recorded(write_cff: Callable[[str], Path]) -> None:
-    without = render(load_citation(write_cff(BASE)), "apa").strip()
-    with_doi = render(load_citation(write_cff(BASE + f"doi: {DOI}\n")), "apa").strip()
+    without = render(load_citation(write_cff(BASE)), "apa", ZIP_SHA256).strip()
+    with_doi = render(load_citation(write_cff(BASE + f"doi: {DOI}\n")), "apa", ZIP_SHA256).strip()
     expected_start = (
         f"Lovelace, A. A., & Example Lab. ({YEAR}). *Sample data: a {{braced}} set with 50% & more*"
-        f" (Version {VERSION}) [Data set]."
+        f" (Version {VERSION}) [Data set]. Released 2031-04-05. SHA-256 of cacdata-{VERSION}-data.zip: {ZIP_SHA256}."
     )
     assert without == expected_start + " https://example.org/sample"
     assert with_doi == expected_start + f" https://doi.org/{DOI}"  # the DOI is preferred to the address
 
 
 def test_csl_json_parses_and_maps_the_fields(write_cff: Callable[[str], Path]) -> None:
-    (without,) = json.loads(render(load_citation(write_cff(BASE)), "csl-json"))
+    (without,) = json.loads(render(load_citation(write_cff(BASE)), "csl-json", ZIP_SHA256))
     (with_doi,) = json.loads(render(load_citation(write_cff(BASE + f"doi: https://doi.org/{DOI}\n")), "csl-json"))
     assert without["type"] == "dataset"
     assert without["version"] == VERSION
     assert without["issued"] == {"date-parts": [[YEAR, MONTH, DAY]]}
     assert without["author"] == [{"family": "Lovelace", "given": "Ada Augusta"}, {"literal": "Example Lab"}]
     assert without["URL"] == "https://example.org/sample"
-    assert without["custom"] == {"license": ["CC-BY-4.0"]}
+    assert without["custom"] == {"license": ["CC-BY-4.0"], "sha256": ZIP_SHA256}
+    assert without["note"] == f"Released 2031-04-05. SHA-256 of cacdata-{VERSION}-data.zip: {ZIP_SHA256}."
     assert "DOI" not in without
     assert with_doi["DOI"] == DOI  # recorded with a resolver prefix, printed bare
 

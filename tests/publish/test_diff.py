@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from cacdata.describe.copies import UnpackError, resolve_side
+from cacdata.describe.copies import CHECKSUMS, UnpackError, resolve_side
+from cacdata.publish.archive import checksums
 from cacdata.publish.diff import NEVER_REUSED, DiffError, FieldChange, RecordChange, compare, diff_packages
 
-from conftest import read_csv, write_csv
+from conftest import alter_member, read_csv, write_csv
 
 EXTRA_COLUMN = "extra_field"
 
@@ -146,11 +147,15 @@ def test_text_and_json_carry_the_same_changes(edited: Edits) -> None:
     assert dumped == result.to_json()
 
 
-def zip_package(package: Path, archive: Path, prefix: str) -> Path:
+def zip_package(package: Path, archive: Path, prefix: str, listing: bool = True) -> Path:
+    """A zip of the package; with ``listing``, a ``SHA256SUMS`` of its files, as every release zip has."""
+    paths = [path for path in sorted(package.rglob("*")) if path.is_file()]
+    files = [(path.relative_to(package).as_posix(), path.read_bytes()) for path in paths]
+    if listing:
+        files.append((CHECKSUMS, checksums(files).encode()))
     with zipfile.ZipFile(archive, "w") as bundle:
-        for path in sorted(package.rglob("*")):
-            if path.is_file():
-                bundle.write(path, prefix + path.relative_to(package).as_posix())
+        for name, data in files:
+            bundle.writestr(prefix + name, data)
     return archive
 
 
@@ -159,6 +164,17 @@ def test_zip_sides_give_the_same_diff_as_directories(edited: Edits, tmp_path: Pa
     old_zip = zip_package(edited.old, tmp_path / "old.zip", prefix)
     new_zip = zip_package(edited.new, tmp_path / "new.zip", prefix)
     assert compare(str(old_zip), str(new_zip)) == diff_packages(edited.old, edited.new)
+
+
+def test_a_zip_side_is_checked_against_its_checksums_first(edited: Edits, tmp_path: Path) -> None:
+    """diff opened zips without reading SHA256SUMS; an altered or unlisted zip is now refused."""
+    unlisted = zip_package(edited.old, tmp_path / "unlisted.zip", "", listing=False)
+    with pytest.raises(DiffError, match="no SHA256SUMS"):
+        compare(str(unlisted), str(edited.new))
+    listed = zip_package(edited.old, tmp_path / "listed.zip", "")
+    altered = alter_member(listed, tmp_path / "altered.zip", "data/events.csv", lambda data: data + b"\n")
+    with pytest.raises(DiffError, match="does not match its SHA-256"):
+        compare(str(altered), str(edited.new))
 
 
 def git(repo: Path, *args: str) -> None:
@@ -206,8 +222,8 @@ def test_an_unknown_or_option_like_ref_is_refused(repo: Path, ref: str, message:
         compare(ref, "HEAD", repo)
 
 
-def test_a_ref_without_a_repository_is_refused() -> None:
-    with pytest.raises(DiffError, match="git ref"):
+def test_a_ref_that_is_no_path_version_or_commit_is_refused() -> None:
+    with pytest.raises(DiffError, match="no commit 'surely-not-a-path-or-ref'"):
         compare("surely-not-a-path-or-ref", "HEAD", None)
 
 

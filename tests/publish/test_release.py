@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -18,45 +15,21 @@ from cacdata.cli import app
 from cacdata.describe.package import DataPackage, PackageError
 from cacdata.describe.stamp import stamp
 from cacdata.publish.archive import CHECKSUMS, write_data_zip
-from cacdata.publish.manifest import RELEASES, read_manifests
+from cacdata.publish.manifest import read_manifests
 from cacdata.publish.release import ReleaseError, release
 from cacdata.validation import validate
 
-from faults import REPO, read, write
+from conftest import alter_member
+from faults import read, write
+from releasing import clone_with_a_change, git
 
-RELEASE_FILES = ["datapackage.json", "CITATION.cff", "CHANGELOG.md", "README.md", "LICENSE", "LICENSE-DATA"]
 TODAY = date(2031, 5, 6)
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A checkout whose last release is tagged, with one new entity (and its citation) since."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in RELEASE_FILES:
-        shutil.copy(REPO / name, root)
-    shutil.copytree(REPO / "schemas", root / "schemas")
-    shutil.copytree(REPO / "data", root / "data")
-    shutil.copytree(REPO / RELEASES, root / RELEASES)
-    (root / "docs").mkdir()
-    shutil.copy(REPO / "docs" / "data-dictionary.md", root / "docs")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "last release")
-    git(root, "tag", f"v{DataPackage.open(root).version}")
-    header, entities = read(root, "entities")
-    new_id = f"ent-{int(entities[-1]['entity_id'][4:]) + 1:04d}"
-    write(root, "entities", header, [*entities, {**entities[-1], "entity_id": new_id, "parent_id": ""}])
-    header, citations = read(root, "citations")
-    new_citation = f"cit-{int(citations[-1]['citation_id'][4:]) + 1:04d}"
-    last = next(c for c in citations if c["record_id"] == entities[-1]["entity_id"])
-    write(root, "citations", header, [*citations, {**last, "citation_id": new_citation, "record_id": new_id}])
-    stamp(DataPackage.open(root))
-    return root
+    """A tagless clone with one new entity (and its citation) committed since the last release."""
+    return clone_with_a_change(tmp_path)
 
 
 def next_minor(version: str) -> str:
@@ -102,12 +75,7 @@ def test_a_version_that_is_not_higher_is_refused(repo: Path, version: str) -> No
         release(repo, version, TODAY, build=False)
 
 
-@pytest.mark.parametrize("last_release_read_from", ["manifest", "tag"])
-def test_a_major_schema_change_needs_a_major_version_and_nothing_is_written(
-    repo: Path, last_release_read_from: str
-) -> None:
-    if last_release_read_from == "tag":  # a release made before manifests were kept
-        shutil.rmtree(repo / RELEASES)
+def test_a_major_schema_change_needs_a_major_version_and_nothing_is_written(repo: Path) -> None:
     path = repo / "schemas" / "participants.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     schema["fields"] = [f for f in schema["fields"] if f["name"] != "notes"]
@@ -115,6 +83,7 @@ def test_a_major_schema_change_needs_a_major_version_and_nothing_is_written(
     header, rows = read(repo, "participants")
     write(repo, "participants", header[:-1], [{k: v for k, v in row.items() if k != "notes"} for row in rows])
     stamp(DataPackage.open(repo))
+    git(repo, "commit", "-qam", "drop participants.notes")
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts}
     major, minor, patch = (int(part) for part in DataPackage.open(repo).version.split("."))
     patch_bump = f"{major}.{minor}.{patch + 1}"
@@ -129,6 +98,7 @@ def test_invalid_data_is_not_released(repo: Path) -> None:
     rows[0]["date_end"] = "2021-02-30"
     write(repo, "events", header, rows)
     stamp(DataPackage.open(repo))
+    git(repo, "commit", "-qam", "an impossible date")
     with pytest.raises(ReleaseError, match="does not validate"):
         release(repo, next_minor(DataPackage.open(repo).version), TODAY, build=False)
 
@@ -149,13 +119,7 @@ def test_the_data_zip_opens_pinned_and_loads_every_table(repo: Path, tmp_path: P
 
 def test_an_altered_zip_is_refused_before_it_is_read(repo: Path, tmp_path: Path) -> None:
     archive = write_data_zip(repo, "9.9.9", tmp_path / "dist")
-    altered = tmp_path / "altered.zip"
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(altered, "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename.endswith("data/events.csv"):
-                data = data.replace(b"Summons", b"Summonz", 1)
-            target.writestr(item, data)
+    altered = alter_member(archive, tmp_path / "altered.zip", "data/events.csv", lambda d: d.replace(b"e", b"E", 1))
     with pytest.raises(PackageError, match=f"events.csv does not match its SHA-256 in {CHECKSUMS}"):
         cacdata.open(altered)
 
@@ -166,5 +130,7 @@ def test_the_command_prints_the_tag_command_and_never_pushes(repo: Path) -> None
     assert result.exit_code == 0, result.output
     assert f"git tag -a v{version}" in result.output
     assert git(repo, "tag", "--list", f"v{version}") == ""  # tagging is left to the maintainer
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", f"Release {version}")
     refused = CliRunner().invoke(app, ["release", version, "--no-build", "--repo", str(repo)])
-    assert refused.exit_code == 1 and "not higher" in refused.output
+    assert refused.exit_code == 2 and "not higher" in refused.output

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cacdata.describe.package import DataPackage
-from cacdata.publish.manifest import RELEASES, last_release_before, read_manifests
+from cacdata.publish.manifest import RELEASES, ManifestError, last_release_before, read_manifests
 from cacdata.publish.versioning import Level, bump_level, compare_schemas, parse_version, required_level
 from cacdata.validation.package_files import CHANGELOG_RELEASE
 
@@ -103,13 +103,38 @@ def test_the_schemas_since_the_last_release_fit_the_version() -> None:
 def test_the_last_release_is_the_newest_manifest_below_a_version(tmp_path: Path) -> None:
     record = json.loads((REPO / RELEASES / f"{PACKAGE.version}.json").read_text(encoding="utf-8"))
     (tmp_path / RELEASES).mkdir()
+
+    def as_version(version: str) -> dict[str, object]:
+        renamed = [{**m, "name": m["name"].replace(PACKAGE.version, version, 1)} for m in record["members"]]
+        return {**record, "version": version, "members": renamed}
+
     for version in ["0.10.0", "0.9.1", "1.0.0"]:
-        text = json.dumps({**record, "version": version})
+        text = json.dumps(as_version(version))
         (tmp_path / RELEASES / f"{version}.json").write_text(text, encoding="utf-8")
     assert list(read_manifests(tmp_path)) == ["0.9.1", "0.10.0", "1.0.0"]
     last = last_release_before(tmp_path, "1.0.0")
     assert last is not None and last.version == "0.10.0"
     assert last_release_before(tmp_path, "0.9.1") is None
-    (tmp_path / RELEASES / "2.0.0.json").write_text(json.dumps({**record, "version": "2.0.1"}), encoding="utf-8")
-    with pytest.raises(ValueError, match=r"2\.0\.1"):
+    (tmp_path / RELEASES / "2.0.0.json").write_text(json.dumps(as_version("2.0.1")), encoding="utf-8")
+    with pytest.raises(ManifestError, match=r"2\.0\.1"):
+        read_manifests(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("commit", "HEAD"),
+        ("zip_sha256", "not-hex"),
+        ("members", []),
+        ("members", [{"name": "elsewhere/data/events.csv", "sha256": "0" * 64}]),
+        ("members", [{"name": "cacdata-{v}/../../etc/passwd", "sha256": "0" * 64}]),
+    ],
+    ids=["commit", "zip_sha256", "no-members", "member-outside", "member-dotdot"],
+)
+def test_a_manifest_that_cannot_be_rebuilt_from_is_refused(tmp_path: Path, key: str, value: object) -> None:
+    record = json.loads((REPO / RELEASES / f"{PACKAGE.version}.json").read_text(encoding="utf-8"))
+    record[key] = json.loads(json.dumps(value).replace("{v}", PACKAGE.version))
+    (tmp_path / RELEASES).mkdir()
+    (tmp_path / RELEASES / f"{PACKAGE.version}.json").write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ManifestError, match=key if key != "members" else "member"):
         read_manifests(tmp_path)

@@ -1,66 +1,150 @@
-"""Where a package comes from: a directory, a release zip or a git ref of a checkout, unpacked safely.
+"""Where a copy of the package comes from, resolved once for every command: a directory, a release zip, a
+release version (``0.1.0``, read from git history through its manifest) or a git ref of a checkout.
 
-Archives come from anywhere, so members that would land outside the destination (absolute names, drive
-letters, ``..``) are refused, as is anything that would unpack to far more than a release could hold.
+Every zip, on every path, is unpacked safely and checked against its ``SHA256SUMS`` before anything in it
+is read: members that would land outside the destination (absolute names, drive letters, ``..``) are
+refused, as is anything that would unpack to far more than a release could hold, a member missing from the
+listing, or one whose bytes differ from it. Git is read through ``describe.git`` only (raw blobs, no tags).
 """
 
 from __future__ import annotations
 
-import io
+import hashlib
+import os
+import re
 import shutil
-import subprocess
-import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
+from cacdata.describe.git import GitError, blob, commit_of, files_at
 from cacdata.describe.package import DESCRIPTOR, PackageError
 
-# git archive takes only what the package is made of; the descriptor names no other folders.
-PACKAGE_PATHS = (DESCRIPTOR, "schemas", "data")
+# A git ref is read for what the package is made of, and the citation metadata that goes with it.
+PACKAGE_PATHS = (DESCRIPTOR, "schemas", "data", "CITATION.cff")
 
 # A release zip is a few megabytes; refuse anything that would unpack to far more (a zip bomb).
 MAX_UNPACKED_BYTES = 1 << 30
 
+# The checksum listing inside every release zip, ``sha256sum`` format.
+CHECKSUMS = "SHA256SUMS"
+
+VERSION_NAME = re.compile(r"v?(\d+\.\d+\.\d+)")
+
 
 class UnpackError(PackageError):
-    """A side that cannot be used: missing, not a package, an unsafe archive, an unknown ref."""
+    """A copy that cannot be used: missing, not a package, an unsafe or altered archive, an unknown ref."""
+
+
+def default_repo() -> Path | None:
+    """The checkout that versions and refs are read from: the current folder, else the bundled package's."""
+    for candidate in (Path.cwd(), _bundled_root()):
+        if candidate is not None and (candidate / "releases").is_dir():
+            return candidate
+    return None
+
+
+def _bundled_root() -> Path | None:
+    try:
+        from cacdata.describe.package import DataPackage
+
+        return DataPackage.open().root
+    except PackageError:
+        return None
 
 
 @contextmanager
-def resolve_side(spec: str, repo: Path | None) -> Iterator[Path]:
-    """Yield a package directory for ``spec``: a directory, a ``.zip`` file, or a git ref of ``repo``.
+def resolve_side(spec: str | os.PathLike[str], repo: Path | None = None) -> Iterator[Path]:
+    """Yield a package directory for ``spec``: a directory, a zip, a release version, or a git ref of ``repo``.
 
-    A path that exists is read as a path, before any ref of the same name. Zips and refs are unpacked into a
-    temporary directory that is removed on exit.
+    A path that exists is read as a path, before a version or ref of the same name. Zips, versions and refs
+    are unpacked into a temporary directory that is removed on exit.
     """
-    path = Path(spec)
+    text = os.fspath(spec)
+    path = Path(text)
+    repo = repo if repo is not None else default_repo()
     if path.is_dir():
-        yield _package_dir(path, spec)
+        yield _package_dir(path, text)
     elif path.is_file() and path.name == DESCRIPTOR:
         yield path.parent
     elif path.is_file() and zipfile.is_zipfile(path):
         with tempfile.TemporaryDirectory(prefix="cacdata-") as temporary:
-            yield unzip(path, Path(temporary))
+            yield unzip_checked(path, Path(temporary))
     elif path.is_file():
-        raise UnpackError(f"{spec}: not a package directory or a zip file")
-    elif repo is None:
-        raise UnpackError(f"{spec}: no such directory or zip file (give a repository to read it as a git ref)")
+        raise UnpackError(f"{text}: not a package directory or a zip file")
+    elif path.suffix.lower() == ".zip" or path.is_absolute() or text.startswith((".", "~")) or repo is None:
+        raise UnpackError(f"{text}: no such file or directory")
     else:
+        version = _released_version(text, repo)
         with tempfile.TemporaryDirectory(prefix="cacdata-") as temporary:
-            yield _git_export(spec, repo, Path(temporary))
+            if version is not None:
+                yield _release_export(version, repo, Path(temporary))
+            else:
+                yield _git_export(text, repo, Path(temporary))
+
+
+def _released_version(text: str, repo: Path) -> str | None:
+    """``0.1.0`` or ``v0.1.0`` when ``repo`` keeps a manifest for it; None for anything else."""
+    match = VERSION_NAME.fullmatch(text)
+    if match is None or not (repo / "releases" / f"{match.group(1)}.json").is_file():
+        return None
+    return match.group(1)
 
 
 def _package_dir(path: Path, spec: str) -> Path:
     if not (path / DESCRIPTOR).is_file():
-        raise UnpackError(f"{spec}: no {DESCRIPTOR} in this directory")
+        raise UnpackError(f"{Path(spec) / DESCRIPTOR}: no such file; not a package directory")
     return path
 
 
-def unzip(archive: Path, destination: Path) -> Path:
-    """Extract a release zip, refusing members that would land outside ``destination``."""
+def unzip_checked(archive: Path, destination: Path) -> Path:
+    """Unpack a release zip safely and check every file against its ``SHA256SUMS``; return the package."""
+    unzip(archive, destination)
+    root = _package_in(destination, str(archive))
+    listing = root / CHECKSUMS
+    if not listing.is_file():
+        raise UnpackError(f"{archive}: no {CHECKSUMS}; not a cacdata release zip")
+    listed = parse_checksums(listing.read_bytes(), archive)
+    present = {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()} - {CHECKSUMS}
+    unlisted = sorted(present - listed.keys())
+    if unlisted:
+        raise UnpackError(f"{archive}: not listed in {CHECKSUMS}: {', '.join(unlisted)}")
+    for name, digest in sorted(listed.items()):
+        if name not in present:
+            raise UnpackError(f"{archive}: {name} is listed in {CHECKSUMS} but missing")
+        if sha256_file(root / name) != digest:
+            raise UnpackError(f"{archive}: {name} does not match its SHA-256 in {CHECKSUMS}; the zip was altered")
+    return root
+
+
+def parse_checksums(listing: bytes, where: Path | str) -> dict[str, str]:
+    """``<sha256>  <path>`` lines, by path; a malformed line is refused with its number."""
+    listed: dict[str, str] = {}
+    try:
+        text = listing.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnpackError(f"{where}: {CHECKSUMS} is not UTF-8") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        digest, _, name = line.partition("  ")
+        if not name or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise UnpackError(f"{where}: {CHECKSUMS} line {number} is not '<sha256>  <path>'")
+        listed[name] = digest
+    return listed
+
+
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def unzip(archive: Path, destination: Path) -> None:
+    """Extract a zip, refusing members that would land outside ``destination`` and zip bombs."""
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
@@ -74,43 +158,42 @@ def unzip(archive: Path, destination: Path) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with bundle.open(member) as source, target.open("wb") as sink:
                     shutil.copyfileobj(source, sink)
-    except (zipfile.BadZipFile, OSError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
         raise UnpackError(f"{archive}: cannot unpack ({error})") from None
-    return _package_in(destination, str(archive))
+
+
+def _release_export(version: str, repo: Path, destination: Path) -> Path:
+    """Release ``version`` as its zip holds it, read from git history at its manifest's commit."""
+    from cacdata.publish.archive import release_contents
+    from cacdata.publish.manifest import read_manifests, release_commit
+
+    manifest = read_manifests(repo)[version]
+    recorded = {member["name"]: member["sha256"] for member in manifest.members}
+    for name, data in release_contents(repo, manifest.members, release_commit(repo, manifest)):
+        if hashlib.sha256(data).hexdigest() != recorded.get(name):
+            raise UnpackError(f"release {version}: {name} in git history differs from releases/{version}.json")
+        target = _member_target(destination, name, Path(version))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return _package_in(destination, f"release {version} in {repo}")
 
 
 def _git_export(ref: str, repo: Path, destination: Path) -> Path:
-    """Write the package as it is at ``ref`` into ``destination``, through ``git archive``."""
-    if ref.startswith("-"):
-        raise UnpackError(f"{ref}: not a git ref")
-    commit = _git(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], f"no commit {ref!r}").strip()
-    archive = _git(repo, ["archive", "--format=tar", commit.decode(), *PACKAGE_PATHS], f"cannot export {ref!r}")
+    """Write the package as it is at ``ref`` into ``destination``, from git's stored blobs."""
     try:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as bundle:
-            for member in bundle.getmembers():
-                target = _member_target(destination, member.name, Path(ref))
-                if member.isdir():
-                    target.mkdir(parents=True, exist_ok=True)
-                elif member.isfile():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    extracted = bundle.extractfile(member)
-                    assert extracted is not None  # a regular file always has content
-                    target.write_bytes(extracted.read())
-                # symlinks and other kinds are skipped: a package is plain files
-    except tarfile.TarError as error:
-        raise UnpackError(f"{ref}: cannot unpack git's archive ({error})") from None
+        commit = commit_of(repo, ref)
+    except GitError as error:
+        if "shallow" in str(error):
+            raise UnpackError(str(error)) from None
+        raise UnpackError(f"{ref}: no such file or directory, release or commit ({error})") from None
+    try:
+        for name in files_at(repo, commit, list(PACKAGE_PATHS)):
+            target = _member_target(destination, name, Path(ref))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blob(repo, commit, name))
+    except GitError as error:
+        raise UnpackError(str(error)) from None
     return _package_in(destination, f"{ref} in {repo}")
-
-
-def _git(repo: Path, args: list[str], failure: str) -> bytes:
-    try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
-    except FileNotFoundError:
-        raise UnpackError("git is not installed; cannot read a git ref") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode(errors="replace").strip()
-        raise UnpackError(f"{repo}: {failure}" + (f" ({detail})" if detail else ""))
-    return done.stdout
 
 
 def _member_target(destination: Path, name: str, archive: Path) -> Path:

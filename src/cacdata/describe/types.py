@@ -1,4 +1,4 @@
-"""What each Table Schema type becomes in pandas, Arrow, DuckDB and SQLite, side by side in one place.
+"""What each Table Schema type becomes in pandas, Arrow, DuckDB, SQLite and Croissant, side by side.
 
 Loading, the exports and Datasette must agree on a column's type; keeping the four maps together makes a
 new type one line here. Names only (no pandas or pyarrow import), so ``import cacdata`` stays light.
@@ -19,14 +19,15 @@ class Backends:
     arrow: str  # the name of a pyarrow type factory (``pa.string()``, ``pa.date32()``, ...)
     duckdb: str  # a DuckDB column type
     sqlite: type  # the Python type sqlite-utils makes a column of
+    croissant: str  # the schema.org data type a Croissant field declares
 
 
 TYPES: dict[str, Backends] = {
-    "string": Backends(pandas="string", arrow="string", duckdb="VARCHAR", sqlite=str),
-    "integer": Backends(pandas="Int64", arrow="int64", duckdb="BIGINT", sqlite=int),
-    "number": Backends(pandas="Float64", arrow="float64", duckdb="DOUBLE", sqlite=float),
-    "boolean": Backends(pandas="boolean", arrow="bool_", duckdb="BOOLEAN", sqlite=int),
-    "date": Backends(pandas="datetime64[ns]", arrow="date32", duckdb="DATE", sqlite=str),
+    "string": Backends(pandas="string", arrow="string", duckdb="VARCHAR", sqlite=str, croissant="sc:Text"),
+    "integer": Backends(pandas="Int64", arrow="int64", duckdb="BIGINT", sqlite=int, croissant="sc:Integer"),
+    "number": Backends(pandas="Float64", arrow="float64", duckdb="DOUBLE", sqlite=float, croissant="sc:Float"),
+    "boolean": Backends(pandas="boolean", arrow="bool_", duckdb="BOOLEAN", sqlite=int, croissant="sc:Boolean"),
+    "date": Backends(pandas="datetime64[ns]", arrow="date32", duckdb="DATE", sqlite=str, croissant="sc:Date"),
 }
 
 

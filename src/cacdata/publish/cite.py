@@ -1,7 +1,11 @@
 """How to cite the dataset, read from ``CITATION.cff``; the sources behind one record are in ``read.footnotes``.
 
 ``CITATION.cff`` is the one source of truth for the release's citation: this module maps its fields and adds
-nothing, so a DOI appears only when the file records one. cffconvert cannot be a dependency (it pins
+nothing, so a DOI or an address appears only when the file records one. The one thing added is the SHA-256
+of the release's data zip, read from the release's manifest (``releases/X.Y.Z.json``), so that a reader can
+check the copy they obtain and a citation of a release never changes. BibTeX is an ``@misc`` entry whose
+``howpublished`` carries the version, since classic styles (``plain``) print no ``version`` field and know
+no ``@dataset``; biblatex prints ``howpublished`` too. cffconvert cannot be a dependency (it pins
 ``jsonschema<4``, which frictionless cannot use), hence PyYAML and the small mappings below.
 """
 
@@ -83,19 +87,44 @@ def load_citation(path: Path) -> dict[str, Any]:
     return cff
 
 
-def render(cff: dict[str, Any], style: Style) -> str:
-    """The release's citation in one style; ends with a newline."""
+def render(cff: dict[str, Any], style: Style, zip_sha256: str | None = None) -> str:
+    """The release's citation in one style, with its data zip's SHA-256 when known; ends with a newline."""
     if style == "bibtex":
-        return to_bibtex(cff)
+        return to_bibtex(cff, zip_sha256)
     if style == "apa":
-        return to_apa(cff) + "\n"
+        return to_apa(cff, zip_sha256) + "\n"
     if style == "csl-json":
-        return json.dumps([to_csl(cff)], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([to_csl(cff, zip_sha256)], ensure_ascii=False, indent=2) + "\n"
     raise CiteError(f"no style {style!r}; the styles are: {', '.join(STYLES)}")
 
 
-def to_csl(cff: dict[str, Any]) -> dict[str, Any]:
-    """One CSL-JSON item (CSL 1.0.2 variables only; the licence goes under ``custom``)."""
+def release_checksum(package: DataPackage) -> str | None:
+    """The SHA-256 of the data zip of the release this copy claims to be, from its manifest; None if unlisted."""
+    from cacdata.describe.copies import default_repo
+    from cacdata.publish.manifest import read_manifests
+
+    for repo in (package.root, default_repo()):
+        if repo is not None and (repo / "releases").is_dir():
+            manifest = read_manifests(repo).get(package.version)
+            if manifest is not None:
+                return manifest.zip_sha256
+    return None
+
+
+def identifier_note(cff: dict[str, Any], zip_sha256: str | None) -> str | None:
+    """``Released YYYY-MM-DD. SHA-256 of cacdata-X.Y.Z-data.zip: <hex>.``, from what is known."""
+    parts = []
+    released = _released(cff)
+    if released is not None:
+        parts.append(f"Released {released.isoformat()}.")
+    version = _text(cff, "version")
+    if zip_sha256 is not None and version is not None:
+        parts.append(f"SHA-256 of cacdata-{version}-data.zip: {zip_sha256}.")
+    return " ".join(parts) or None
+
+
+def to_csl(cff: dict[str, Any], zip_sha256: str | None = None) -> dict[str, Any]:
+    """One CSL-JSON item (CSL 1.0.2 variables only; the licence and checksum go under ``custom``)."""
     item: dict[str, Any] = {"id": citation_key(cff), "type": "dataset" if _is_dataset(cff) else "software"}
     item["title"] = _text(cff, "title")
     item["author"] = [_csl_name(author) for author in authors(cff)]
@@ -105,32 +134,41 @@ def to_csl(cff: dict[str, Any]) -> dict[str, Any]:
     _put(item, "version", _text(cff, "version"))
     _put(item, "DOI", doi(cff))
     _put(item, "URL", _url(cff))
+    _put(item, "note", identifier_note(cff, zip_sha256))
+    custom: dict[str, Any] = {}
     licences = _licences(cff)
     if licences:
-        item["custom"] = {"license": licences}
+        custom["license"] = licences
+    if zip_sha256 is not None:
+        custom["sha256"] = zip_sha256
+    if custom:
+        item["custom"] = custom
     return item
 
 
-def to_bibtex(cff: dict[str, Any]) -> str:
-    """A biblatex ``@dataset`` entry (``@misc`` for software), with only the fields the file records."""
+def to_bibtex(cff: dict[str, Any], zip_sha256: str | None = None) -> str:
+    """An ``@misc`` entry that classic BibTeX styles and biblatex both print with its version."""
     released = _released(cff)
+    version = _text(cff, "version")
+    kind = "Data set" if _is_dataset(cff) else "Computer software"
+    note = identifier_note(cff, zip_sha256)
     fields = {
         "author": " and ".join(_bibtex_name(author) for author in authors(cff)),
         "title": "{" + _latex(_text(cff, "title") or "") + "}",
+        "howpublished": f"{kind}, version {_latex(version)}" if version else kind,
         "year": str(released.year) if released else None,
         "date": released.isoformat() if released else None,
-        "version": _latex(_text(cff, "version") or "") or None,
+        "note": _latex(note) if note else None,
         "doi": _verbatim(doi(cff)),
         "url": _verbatim(_url(cff)),
     }
-    entry_type = "dataset" if _is_dataset(cff) else "misc"
-    lines = [f"@{entry_type}{{{citation_key(cff)},"]
+    lines = [f"@misc{{{citation_key(cff)},"]
     lines += [f"  {name} = {{{value}}}," for name, value in fields.items() if value]
     return "\n".join([*lines, "}"]) + "\n"
 
 
-def to_apa(cff: dict[str, Any]) -> str:
-    """APA 7 style: Authors. (Year). *Title* (Version X) [Data set]. DOI or address."""
+def to_apa(cff: dict[str, Any], zip_sha256: str | None = None) -> str:
+    """APA 7 style: Authors. (Year). *Title* (Version X) [Data set]. Release date, checksum. DOI or address."""
     names = _apa_authors(authors(cff))
     released = _released(cff)
     version = _text(cff, "version")
@@ -138,6 +176,8 @@ def to_apa(cff: dict[str, Any]) -> str:
     text += f" ({released.year if released else 'n.d.'}). *{_text(cff, 'title')}*"
     text += f" (Version {version})" if version else ""
     text += " [Data set]." if _is_dataset(cff) else " [Computer software]."
+    note = identifier_note(cff, zip_sha256)
+    text += f" {note}" if note else ""
     recorded_doi = doi(cff)
     link = f"https://doi.org/{recorded_doi}" if recorded_doi else _url(cff)
     return text + (f" {link}" if link else "")

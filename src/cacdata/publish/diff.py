@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cacdata.describe.copies import UnpackError, resolve_side
+from cacdata.describe.copies import resolve_side
 from cacdata.describe.package import DataPackage, PackageError, Table
 
 NEVER_REUSED = "IDs are never reused: removed IDs must not come back"
@@ -146,11 +146,11 @@ class PackageDiff:
 
 
 def compare(old: str, new: str, repo: Path | None = None) -> PackageDiff:
-    """Compare two sides, each a package directory, a release zip, or a git ref of the checkout ``repo``."""
+    """Compare two sides, each a directory, a release zip, a release version or a git ref of ``repo``."""
     try:
         with resolve_side(old, repo) as old_root, resolve_side(new, repo) as new_root:
             return diff_packages(old_root, new_root)
-    except UnpackError as error:
+    except PackageError as error:
         raise DiffError(str(error)) from None
 
 

@@ -3,9 +3,11 @@
 Order matters: every check runs before any file is written (the data validates, the version is higher and
 large enough for the schema changes since the last release), then the version is set where it lives and
 is repeated, the CHANGELOG's Unreleased section moves under the new version with the diff's counts, the
-resources are stamped, the release's manifest is written to ``releases/``, and ``dist/`` is built. The
-last release's schemas come from its manifest (or, for a release made before manifests, its git tag
-``vX.Y.Z``); its rows, for the diff, from the tag.
+resources are stamped, the generated documents and metadata are written again, the data zip is built and
+its members and checksum go into the release's manifest in ``releases/``, and ``dist/`` is built. The last
+release is read through its manifest (its schemas from it, its rows from git history at its commit), so a
+clone without tags can release. A release is made from a clean checkout, and one with nothing new (no data,
+schema or CHANGELOG change since the last) only when asked.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from cacdata.describe.copies import resolve_side
+from cacdata.describe.git import is_clean
 from cacdata.describe.package import DataPackage, PackageError
 from cacdata.describe.stamp import stamp, write_descriptor
-from cacdata.publish.archive import checksums, write_data_zip
-from cacdata.publish.diff import PackageDiff, compare
-from cacdata.publish.manifest import manifest_of, read_manifests, write_manifest
+from cacdata.publish.archive import checksums, release_members, write_atomically, zip_bytes, zip_contents, zip_name
+from cacdata.publish.diff import DiffError, PackageDiff, compare
+from cacdata.publish.manifest import manifest_of, read_manifest, write_manifest
 from cacdata.publish.versioning import SchemaChange, bump_level, compare_schemas, required_level
 
 UNRELEASED = "## [Unreleased]"
@@ -31,7 +32,14 @@ CODEBOOK = "docs/data-dictionary.md"
 
 
 class ReleaseError(Exception):
-    """A release that must not be made; nothing has been written when this is raised."""
+    """A release that must not be made; nothing has been written when this is raised.
+
+    ``exit_code`` is 1 when the data is invalid, 2 when the checkout or the request cannot be released.
+    """
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -44,23 +52,27 @@ class Release:
 
     @property
     def tag_command(self) -> str:
+        """What the maintainer runs after reviewing: commit, then the tag that starts the release workflow."""
         return (
             f'git add -A && git commit -m "Release {self.version}" && '
             f'git tag -a v{self.version} -m "cacdata {self.version}"'
         )
 
 
-def tag_of(version: str) -> str:
-    return f"v{version}"
-
-
-def plan(repo: Path, version: str, texts: Path | None = None) -> tuple[str, list[SchemaChange], PackageDiff]:
+def plan(
+    repo: Path, version: str, texts: Path | None = None, allow_empty: bool = False
+) -> tuple[str, list[SchemaChange], PackageDiff]:
     """Run every check; return the previous version, the schema changes and the diff since the last release."""
     from cacdata.validation import validate
 
     package = DataPackage.open(repo)
     previous = package.version
     _check_release_files(repo)
+    try:
+        if not is_clean(repo):
+            raise ReleaseError(f"{repo}: uncommitted changes; commit or stash them first (git status)")
+    except PackageError as error:
+        raise ReleaseError(f"cannot release without a git checkout: {error}") from None
     try:
         level = bump_level(previous, version)
     except ValueError as error:
@@ -69,12 +81,17 @@ def plan(repo: Path, version: str, texts: Path | None = None) -> tuple[str, list
         raise ReleaseError(f"{version} is not higher than the current version {previous}")
     report = validate(repo, texts)
     if not report.valid:
-        raise ReleaseError("the data does not validate:\n" + report.to_text())
+        raise ReleaseError("the data does not validate:\n" + report.to_text(), exit_code=1)
     try:
-        changes = compare_schemas(_released_schemas(repo, previous), package.schemas)
-        diff = compare(tag_of(previous), str(repo), repo)
-    except (PackageError, ValueError) as error:
+        changes = compare_schemas(read_manifest(repo, previous).schemas, package.schemas)
+        diff = compare(previous, str(repo), repo)
+    except (PackageError, DiffError, ValueError) as error:
         raise ReleaseError(f"cannot read the last release, {previous}: {error}") from None
+    if not allow_empty and diff.is_empty and not changes and not _unreleased_notes(repo):
+        raise ReleaseError(
+            f"nothing changed since {previous} (no data, schema or CHANGELOG change); "
+            "to release anyway, pass --allow-empty"
+        )
     needed = required_level(changes)
     if needed > level:
         listed = "\n".join(f"  {change.describe()}" for change in changes if change.level == needed)
@@ -84,18 +101,30 @@ def plan(repo: Path, version: str, texts: Path | None = None) -> tuple[str, list
     return previous, changes, diff
 
 
-def release(repo: Path, version: str, today: date, texts: Path | None = None, build: bool = True) -> Release:
-    previous, changes, diff = plan(repo, version, texts)
+def release(
+    repo: Path, version: str, today: date, texts: Path | None = None, build: bool = True, allow_empty: bool = False
+) -> Release:
+    """Check, then write the new version everywhere, the manifest and the data zip; build the wheel and sdist."""
+    previous, changes, diff = plan(repo, version, texts, allow_empty)
     package = DataPackage.open(repo)
     package.descriptor["version"] = version
     write_descriptor(package)
     _set_citation_version(repo / "CITATION.cff", version, today)
     _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
     stamp(DataPackage.open(repo))
-    write_manifest(repo, manifest_of(DataPackage.open(repo), today))
-    _refresh_codebook(repo)
-    dist = _build(repo, version) if build else []
+    _refresh_generated(repo)
+    contents = zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
+    write_manifest(repo, manifest_of(DataPackage.open(repo), today, contents))
+    archive = write_atomically(repo / "dist" / zip_name(version), zip_bytes(contents))
+    dist = _build(repo, version, archive) if build else [archive]
     return Release(version, previous, changes, diff, dist)
+
+
+def _unreleased_notes(repo: Path) -> str:
+    """What the CHANGELOG's Unreleased section says, stripped; empty when it says nothing."""
+    text = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    body = text.split(UNRELEASED, 1)[1]
+    return body.split("\n## [", 1)[0].strip()
 
 
 def _check_release_files(repo: Path) -> None:
@@ -107,21 +136,15 @@ def _check_release_files(repo: Path) -> None:
         raise ReleaseError(f"{changelog}: no '{UNRELEASED}' section to release")
 
 
-def _refresh_codebook(repo: Path) -> None:
-    """The data dictionary names the version, so it is written again with the new one."""
+def _refresh_generated(repo: Path) -> None:
+    """The data dictionary, the README's release block and the archive metadata name the version."""
+    from cacdata.publish.metadata import write_metadata
     from cacdata.share.codebook import render_codebook
 
     path = repo / CODEBOOK
     if path.is_file():
-        path.write_text(render_codebook(DataPackage.open(repo)), encoding="utf-8")
-
-
-def _released_schemas(repo: Path, version: str) -> dict[str, dict[str, Any]]:
-    manifest = read_manifests(repo).get(version)
-    if manifest is not None:
-        return manifest.schemas
-    with resolve_side(tag_of(version), repo) as last:
-        return DataPackage.open(last).schemas
+        write_atomically(path, render_codebook(DataPackage.open(repo)).encode("utf-8"))
+    write_metadata(repo)
 
 
 def _set_citation_version(path: Path, version: str, today: date) -> None:
@@ -147,17 +170,18 @@ def _move_unreleased(path: Path, version: str, today: date, previous: str, diff:
 
 
 def _counts(diff: PackageDiff, previous: str, version: str) -> str:
-    lines = [f"Rows since {previous}, from `cacdata diff v{previous} v{version}`:", ""]
+    lines = [f"Rows since {previous}, from `cacdata diff {previous} {version}`:", ""]
     lines += ["| table | added | removed | changed |", "| --- | ---: | ---: | ---: |"]
     for table, count in diff.counts().items():
         lines.append(f"| {table} | {count['added']} | {count['removed']} | {count['changed']} |")
     return "\n".join(lines)
 
 
-def _build(repo: Path, version: str) -> list[Path]:
+def _build(repo: Path, version: str, archive: Path) -> list[Path]:
     dist = repo / "dist"
     for old in dist.glob(f"cacdata-{version}*"):
-        old.unlink()
+        if old != archive:
+            old.unlink()
     built = subprocess.run(
         [sys.executable, "-m", "build", "--sdist", "--wheel", "--no-isolation", "--outdir", str(dist), str(repo)],
         capture_output=True,
@@ -166,8 +190,6 @@ def _build(repo: Path, version: str) -> list[Path]:
     )
     if built.returncode != 0:
         raise ReleaseError(f"building the wheel and sdist failed:\n{built.stderr[-2000:]}")
-    files = sorted(p for p in dist.glob("cacdata-*") if version in p.name)
-    files.append(write_data_zip(repo, version, dist))
-    files = sorted(set(files))
+    files = sorted({archive, *(p for p in dist.glob("cacdata-*") if version in p.name)})
     (dist / "SHA256SUMS").write_text(checksums((f.name, f.read_bytes()) for f in files), encoding="utf-8")
     return [*files, dist / "SHA256SUMS"]

@@ -1,12 +1,15 @@
-"""A pinned copy of the package, from a directory or a release zip, with the same API as the bundled one.
+"""A pinned copy of the package, from a directory, a release zip, a release version or a git ref, with the
+same API as the bundled one.
 
-A paper that used cacdata 0.2.0 can load exactly those rows years later: ``cacdata.open("cacdata-0.2.0-data.zip")``.
+A paper that used cacdata 0.2.0 can load exactly those rows years later: ``cacdata.open("cacdata-0.2.0-data.zip")``,
+or, in a clone of the repository, ``cacdata.open("0.2.0")``. Where the copy comes from is resolved once, in
+``describe.copies``.
 """
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,20 +23,25 @@ if TYPE_CHECKING:
 
 
 class PinnedPackage:
-    """One copy of the package; a zip is unpacked into a temporary folder that lives as long as this object."""
+    """One copy of the package; a zip, version or ref is unpacked into a temporary folder that lives as long
+    as this object."""
 
     def __init__(self, location: str | Path | None = None) -> None:
-        self._unpacked: tempfile.TemporaryDirectory[str] | None = None
-        path = None if location is None else Path(location)
-        if path is not None and path.is_file() and zipfile.is_zipfile(path):
-            from cacdata.publish.archive import unpack_release_zip
+        from cacdata.describe.copies import resolve_side
 
-            self._unpacked = tempfile.TemporaryDirectory(prefix="cacdata-release-")
-            root = unpack_release_zip(path, Path(self._unpacked.name))
+        self._unpacked = ExitStack()
+        if location is None:
+            self.package = DataPackage.open()
+            return
+        try:
+            root = self._unpacked.enter_context(resolve_side(location))
             self.package = DataPackage.open(root)
-            _check_stamps(self.package, path)
-        else:
-            self.package = DataPackage.open(path)
+            path = Path(location)
+            if path.is_file() and zipfile.is_zipfile(path):
+                _check_stamps(self.package, path)
+        except BaseException:
+            self._unpacked.close()
+            raise
 
     @property
     def root(self) -> Path:
@@ -61,9 +69,7 @@ class PinnedPackage:
         return validate(self.root, texts)
 
     def close(self) -> None:
-        if self._unpacked is not None:
-            self._unpacked.cleanup()
-            self._unpacked = None
+        self._unpacked.close()
 
     def __enter__(self) -> PinnedPackage:
         return self
