@@ -72,6 +72,11 @@ def overlapping(texts: list[Text], figure: Figure) -> list[tuple[str, str]]:
     for i, first in enumerate(found):
         for j in range(i + 1, len(found)):
             second = found[j]
-            if first.x0 < second.x1 - 0.5 and second.x0 < first.x1 - 0.5 and first.y0 < second.y1 - 0.5 and second.y0 < first.y1 - 0.5:
+            if (
+                first.x0 < second.x1 - 0.5
+                and second.x0 < first.x1 - 0.5
+                and first.y0 < second.y1 - 0.5
+                and second.y0 < first.y1 - 0.5
+            ):
                 pairs.append((drawn[i].get_text(), drawn[j].get_text()))
     return pairs

@@ -16,7 +16,6 @@ import pandas as pd
 from cacdata.share.naming import source_label
 from cacdata.share.pictures.words import FOCUS_EVENT, chinese_title, milestone, short_title, subject
 
-
 LABEL_LIMIT = 34  # characters of a milestone label that is not a milestone word
 
 
@@ -101,7 +100,7 @@ def date_words(row: dict[str, Any]) -> str:
     if precision == "year":
         return start.strftime("%Y")
     if end is not None and end != start:
-        return f"{_day_words(start)} – {_day_words(end)}"
+        return f"{_day_words(start)} to {_day_words(end)}"
     return _day_words(start)
 
 

@@ -60,8 +60,10 @@ def build_graph(entities: pd.DataFrame, events: pd.DataFrame, participants: pd.D
         role = str(part.role)
         if part.event_id not in shown or role not in LEFT_ROLES + RIGHT_ROLES:
             continue
-        entity = names.loc[part.entity_id]
-        original = "\n".join(textwrap.wrap(str(entity["name_original"]), 16)) if pd.notna(entity["name_original"]) else None
+        entity = names.loc[str(part.entity_id)]
+        original = (
+            "\n".join(textwrap.wrap(str(entity["name_original"]), 16)) if pd.notna(entity["name_original"]) else None
+        )
         label = bilingual("\n".join(textwrap.wrap(str(entity["name_en"]), 30)), original, cjk)
         side = "left" if role in LEFT_ROLES else "right"
         graph.add_node(part.entity_id, kind=side, label=label, name=str(entity["name_en"]))
@@ -90,22 +92,23 @@ def draw_network(entities: pd.DataFrame, events: pd.DataFrame, participants: pd.
     axes.set_ylim(height, 0)
     axes.set_axis_off()
     where: dict[str, float] = {}
-    for name, column in columns.items():
+    for _name, column in columns.items():
         y = top + (body - sum(h for _, h in column)) / 2
         for node, node_height in column:
             where[node] = y + node_height / 2
             y += node_height
     for a, b, data in sorted(graph.edges(data=True)):
         entity, event = (a, b) if graph.nodes[a]["kind"] != "event" else (b, a)
-        x = (X_LEFT, X_EVENT - 60) if graph.nodes[entity]["kind"] == "left" else (X_RIGHT, X_EVENT + 60)
-        axes.plot(x, [where[entity], where[event]], color=ROLE_COLOUR[data["role"]], linewidth=0.8, alpha=0.75,
+        ends = (X_LEFT, X_EVENT - 60) if graph.nodes[entity]["kind"] == "left" else (X_RIGHT, X_EVENT + 60)
+        axes.plot(ends, [where[entity], where[event]], color=ROLE_COLOUR[data["role"]], linewidth=0.8, alpha=0.75,
                   zorder=1, gid=f"{entity}:{event}")  # fmt: skip
     for node in left + right:
         kind, y = graph.nodes[node]["kind"], where[node]
         x = X_LEFT if kind == "left" else X_RIGHT
         axes.plot([x], [y], marker="o", markersize=3.5, color=INK, zorder=2, gid=node)
-        axes.text(x - 5 if kind == "left" else x + 5, y, graph.nodes[node]["label"], fontsize=FONT, va="center",
-                  ha="right" if kind == "left" else "left", linespacing=1.15, color=INK, gid=f"{node}:label")  # fmt: skip
+        axes.text(x - 5 if kind == "left" else x + 5, y, graph.nodes[node]["label"], fontsize=FONT,
+                  va="center", ha="right" if kind == "left" else "left", linespacing=1.15, color=INK,
+                  gid=f"{node}:label")  # fmt: skip
     for node in event_nodes:
         focus = graph.nodes[node]["focus"]
         axes.text(X_EVENT, where[node], graph.nodes[node]["label"], fontsize=FONT, ha="center", va="center",
@@ -135,7 +138,9 @@ def rows(graph: nx.Graph) -> list[list[str]]:
     out = []
     for a, b, data in sorted(graph.edges(data=True)):
         entity, event = (a, b) if graph.nodes[a]["kind"] != "event" else (b, a)
-        out.append([str(graph.nodes[entity]["name"]), str(data["role"]), " ".join(str(graph.nodes[event]["label"]).split())])
+        out.append(
+            [str(graph.nodes[entity]["name"]), str(data["role"]), " ".join(str(graph.nodes[event]["label"]).split())]
+        )
     return out
 
 

@@ -69,9 +69,9 @@ def draw_timeline(
     figure = Figure(figsize=(WIDTH_IN, height / 72))
     left = TITLE_COLUMN_IN / WIDTH_IN
     axes = figure.add_axes((left, bottom / height, 1 - left - RIGHT_IN / WIDTH_IN, total / height))
-    dates = [d for lane in lanes for m in _all(lane) for d in (m.start, m.end) if d is not None]
+    dates = [d for lane in lanes for m in items_of(lane) for d in (m.start, m.end) if d is not None]
     low, high = min(dates) - pd.Timedelta(days=150), max(dates) + pd.Timedelta(days=240)
-    axes.set_xlim(mdates.date2num(low), mdates.date2num(high))
+    axes.set_xlim(_x(low), _x(high))
     axes.set_ylim(total, 0)  # y counts points from the top
     days_per_point = (high - low).days / (axes.get_position().width * WIDTH_IN * 72)
     drawn, y = [], 0.0
@@ -128,7 +128,8 @@ def _notes(undated: list[str], cjk: str | None) -> str:
     return "\n".join(line for note in said for line in textwrap.wrap(note, 150))
 
 
-def _all(lane: Lane) -> list[Milestone]:
+def items_of(lane: Lane) -> list[Milestone]:
+    """Everything drawn in a lane: the instrument's span, then its milestones."""
     return [*([lane.span] if lane.span else []), *lane.milestones]
 
 
@@ -137,18 +138,25 @@ def _mark(axes: Axes, item: Milestone, y: float, colour: str, span: bool) -> Non
     start, end = item.start, item.end
     if item.precision == "not_after" or start is None:
         assert end is not None
-        axes.plot([end - NOT_AFTER_REACH, end], [y, y], linestyle="--", color=colour, linewidth=1.6 if span else 1.2,
-                  alpha=0.7, gid=item.event_id)  # fmt: skip
-        axes.plot([end], [y], marker="<", markersize=4.5, color=colour, gid=f"{item.event_id}:end")
+        axes.plot([_x(end - NOT_AFTER_REACH), _x(end)], [y, y], linestyle="--", color=colour,
+                  linewidth=1.6 if span else 1.2, alpha=0.7, gid=item.event_id)  # fmt: skip
+        axes.plot([_x(end)], [y], marker="<", markersize=4.5, color=colour, gid=f"{item.event_id}:end")
     elif item.precision == "day" or end is None or start == end:
         size = 6.5 if item.focus else 4.5
-        axes.plot([start], [y], marker="o", markersize=size, color=colour, linestyle="", gid=item.event_id, zorder=3)
+        axes.plot(
+            [_x(start)], [y], marker="o", markersize=size, color=colour, linestyle="", gid=item.event_id, zorder=3
+        )
     else:
         style = STYLE.get(item.precision, STYLE["range"])
         axes.barh(
-            y, max(end - start, pd.Timedelta(days=3)), left=start, height=9 if span else 6, color=colour,
+            y, max((end - start).days, 3), left=_x(start), height=9 if span else 6, color=colour,
             alpha=style["alpha"], hatch=style.get("hatch", ""), edgecolor=colour, linewidth=0.4, gid=item.event_id,
         )  # fmt: skip
+
+
+def _x(day: pd.Timestamp) -> float:
+    """A day as matplotlib's date axis counts it."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
 
 
 def _anchor(item: Milestone) -> pd.Timestamp:
@@ -160,41 +168,39 @@ def _anchor(item: Milestone) -> pd.Timestamp:
     return item.start + (item.end - item.start) / 2
 
 
-def _label(
-    axes: Axes, lane: Lane, middle: float, low: pd.Timestamp, high: pd.Timestamp, days_per_point: float
-) -> None:
+def _label(axes: Axes, lane: Lane, middle: float, low: pd.Timestamp, high: pd.Timestamp, per_point: float) -> None:
     """Name each milestone in words, in a row above or below the line, none on another; leaders where moved."""
     texts: list[Text] = []
     for item in lane.milestones:
+        weight = "bold" if item.focus else "normal"
         texts.append(axes.text(0, 0, item.label, fontsize=SMALL, color=FOCUS if item.focus else "#222222",
-                               fontweight="bold" if item.focus else "normal", gid=f"{item.event_id}:label"))  # fmt: skip
+                               fontweight=weight, gid=f"{item.event_id}:label"))  # fmt: skip
     if not texts:
         return
     render = renderer(axes.figure)  # type: ignore[arg-type]
     scale = 72 / axes.figure.dpi
     widths = [t.get_window_extent(render).width * scale for t in texts]
-    anchors = [(_anchor(item) - low).days / days_per_point for item in lane.milestones]
-    for text, item, anchor, slot, width in zip(
-        texts, lane.milestones, anchors, place_in_rows(anchors, widths, limit=(high - low).days / days_per_point), widths, strict=True
-    ):
+    anchors = [(_anchor(item) - low).days / per_point for item in lane.milestones]
+    slots = place_in_rows(anchors, widths, limit=(high - low).days / per_point)
+    for text, anchor, slot, width in zip(texts, anchors, slots, widths, strict=True):
         above = slot.row == 0
         y = middle - 5 if above else middle + 5
-        text.set_position((mdates.date2num(low + pd.Timedelta(days=slot.left * days_per_point)), y))
+        text.set_position((_x(low + pd.Timedelta(days=slot.left * per_point)), y))
         text.set_verticalalignment("bottom" if above else "top")
         centre = slot.left + width / 2
         if abs(centre - anchor) > 2:
-            x = [mdates.date2num(low + pd.Timedelta(days=p * days_per_point)) for p in (anchor, centre)]
+            x = [_x(low + pd.Timedelta(days=p * per_point)) for p in (anchor, centre)]
             axes.plot(x, [middle - 2 if above else middle + 2, y], color="#999999", linewidth=0.4, zorder=1)
 
 
 def _focus_line(axes: Axes, lanes: list[Lane]) -> None:
     """A line across every lane at the March 2021 summons, named at the top of the axis."""
-    focus = next((m for lane in lanes for m in _all(lane) if m.focus), None)
+    focus = next((m for lane in lanes for m in items_of(lane) if m.focus), None)
     if focus is None or focus.end is None:
         return
-    x = mdates.date2num(focus.end)
+    x = _x(focus.end)
     axes.axvline(x, color=FOCUS, linewidth=0.6, linestyle=":", zorder=0)
-    said = f"{short_title(focus.title)}, {date_words({'date_start': focus.start, 'date_end': focus.end, 'date_precision': focus.precision})}"
+    said = f"{short_title(focus.title)}, {when(focus)}"
     axes.annotate(said, (x, 0), xycoords="data", xytext=(0, 3), textcoords="offset points", ha="center",
                   va="bottom", fontsize=SMALL, color=FOCUS, fontweight="bold", annotation_clip=False)  # fmt: skip
 
@@ -213,11 +219,12 @@ def _legend() -> list[Any]:
 def rows(timeline: Timeline) -> list[list[str]]:
     """The table beside the picture in the HTML page: lane, milestone, date in words, precision, title."""
     return [
-        [lane.title, item.label, _said(item), item.precision, item.title]
+        [lane.title, item.label, when(item), item.precision, item.title]
         for lane in timeline.lanes
-        for item in _all(lane)
+        for item in items_of(lane)
     ]
 
 
-def _said(item: Milestone) -> str:
+def when(item: Milestone) -> str:
+    """A milestone's date in words, as vague as it is known."""
     return date_words({"date_start": item.start, "date_end": item.end, "date_precision": item.precision})
