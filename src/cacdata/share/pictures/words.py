@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# The story's centre: the March 2021 summons (IDs are minted once and never reused).
-FOCUS_EVENT = "evt-0002"
+from cacdata.share.story import FOCUS_EVENT as FOCUS_EVENT  # the story's centre, re-exported for the pictures
 
 # A milestone word for each phrase a child event's title uses, in the order of a rule's life.
 MILESTONES: tuple[tuple[str, str], ...] = (
