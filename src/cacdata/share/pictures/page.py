@@ -23,7 +23,8 @@ figure{margin:0}svg{max-width:100%;height:auto}
 #tip{position:fixed;display:none;max-width:32rem;background:#fff;border:1px solid #888;padding:.5rem .75rem;
 box-shadow:0 2px 8px #0003;font-size:.85rem;pointer-events:none}
 #tip blockquote{margin:.25rem 0 .5rem 1rem;color:#333}
-svg g[data-event]{cursor:pointer}svg g[data-event]:focus{outline:2px solid #b2182b}
+svg *{pointer-events:none}
+svg g[data-event]{cursor:pointer;pointer-events:bounding-box}svg g[data-event]:focus{outline:2px solid #b2182b}
 table{border-collapse:collapse;font-size:.85rem}
 td,th{border-bottom:1px solid #ddd;padding:.2rem .5rem;text-align:left}"""
 
