@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -124,6 +125,32 @@ def test_a_vague_date_looks_vague() -> None:
             assert isinstance(bar, Rectangle)
             assert bar.get_alpha() == STYLE.get(str(event.date_precision), STYLE["range"])["alpha"], event.event_id
     assert checked == (EVENTS["date_start"].notna() | EVENTS["date_end"].notna()).sum()
+
+
+def test_each_precision_is_drawn_differently() -> None:
+    day = pd.Timestamp("2020-05-05")
+    events = pd.DataFrame(
+        {
+            "event_id": ["evt-9001", "evt-9002", "evt-9003", "evt-9004", "evt-9005"],
+            "title": ["A day", "A month", "A year", "A range", "Not after"],
+            "event_type": ["meeting"] * 5,
+            "description": [None] * 5,
+            "date_start": [day, pd.Timestamp("2020-05-01"), pd.Timestamp("2020-01-01"), day, pd.NaT],
+            "date_end": [day, pd.Timestamp("2020-05-31"), pd.Timestamp("2020-12-31"), pd.Timestamp("2020-08-01"), day],
+            "date_precision": ["day", "month", "year", "range", "not_after"],
+            "parent_event_id": [None] * 5,
+        }
+    )
+    artists = {a.get_gid(): a for a in draw_timeline(events).figure.axes[0].get_children() if a.get_gid()}
+    drawn = {}
+    for event_id, precision in zip(events["event_id"], events["date_precision"], strict=True):
+        artist = artists[event_id]
+        if isinstance(artist, Line2D):
+            drawn[precision] = (artist.get_marker(), artist.get_linestyle())
+        else:
+            assert isinstance(artist, Rectangle)
+            drawn[precision] = (artist.get_alpha(), artist.get_hatch())
+    assert len(set(drawn.values())) == 5, drawn
 
 
 def test_the_march_2021_summons_is_emphasised() -> None:

@@ -98,7 +98,7 @@ def site() -> Iterator[str]:
         if server.stdout:
             server.stdout.close()
         assert not group_members(server.pid), f"left running: {group_members(server.pid)}"
-        assert children, "cacdata serve should have started Datasette as a child"
+        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "a Datasette child outlived serve"
 
 
 @pytest.fixture(scope="module")
