@@ -51,17 +51,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def stat(pid: int) -> list[str] | None:
+    """A process's state and ids from /proc (state, ppid, pgrp, ...); None once it is gone or a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] in ("Z", "X") else fields
+
+
 def group_members(group: int) -> list[int]:
-    """The processes still alive in process group ``group`` (read from /proc)."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            alive.append(int(stat.parent.name))
-    return alive
+    """The processes still alive (not zombies) in process group ``group``."""
+    members = []
+    for path in Path("/proc").glob("[0-9]*"):
+        fields = stat(int(path.name))
+        if fields is not None and int(fields[2]) == group:
+            members.append(int(path.name))
+    return members
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +104,7 @@ def site() -> Iterator[str]:
         if server.stdout:
             server.stdout.close()
         assert not group_members(server.pid), f"left running: {group_members(server.pid)}"
-        assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "a Datasette child outlived serve"
+        assert not [pid for pid in children if stat(pid) is not None], "a Datasette child outlived serve"
 
 
 @pytest.fixture(scope="module")

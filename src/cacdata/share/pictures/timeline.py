@@ -24,7 +24,7 @@ from matplotlib.text import Text
 from cacdata.share.pictures.fonts import NO_CJK_NOTE, has_cjk, use_fonts
 from cacdata.share.pictures.labels import place_in_rows, renderer
 from cacdata.share.pictures.lanes import Lane, Milestone, build_lanes, date_words
-from cacdata.share.pictures.words import short_title
+from cacdata.share.pictures.words import balanced, short_title
 
 # How each precision is drawn; "not_after" is a dashed line instead.
 STYLE: dict[str, dict[str, Any]] = {
@@ -115,7 +115,7 @@ def _lane_title(lane: Lane, cjk: str | None) -> str:
     """The lane's short English title, wrapped, with its Chinese title beneath when it can be drawn."""
     lines = textwrap.wrap(lane.title, 36)
     if cjk and lane.chinese and has_cjk(lane.chinese):
-        lines += textwrap.wrap(lane.chinese, 19)
+        lines += balanced(lane.chinese, 19)
     return "\n".join(lines)
 
 

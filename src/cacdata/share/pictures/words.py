@@ -62,6 +62,15 @@ def subject(titles: list[str]) -> str | None:
     return next(s for s in subjects if s.lower() == counted[0][0])
 
 
+def balanced(text: str, width: int) -> list[str]:
+    """Lines of about equal length, none over ``width``: no bracket or character left alone on the last line."""
+    if len(text) <= width:
+        return [text]
+    lines = -(-len(text) // width)
+    per = -(-len(text) // lines)
+    return [text[i : i + per] for i in range(0, len(text), per)]
+
+
 def chinese_title(description: str | None) -> str | None:
     """An instrument's Chinese title: the first 《…》 its description prints, with the brackets."""
     match = CHINESE_TITLE.search(description or "")
