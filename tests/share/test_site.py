@@ -170,6 +170,10 @@ def test_the_home_page_opens_on_the_story_and_the_canned_queries(site: str, page
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=60_000)
     assert page.locator("#search-all-q").count() == 1
     shoot(page, "home")
+    page.goto(f"{site}/cacdata")
+    assert "hidden table" not in page.locator("body").inner_text()
+    shown = page.locator("h3 a").all_inner_texts()
+    assert set(shown) == set(PACKAGE.tables), shown
 
 
 def test_which_companies_by_whom_on_what_evidence_in_one_click_from_home(site: str, page: Any) -> None:

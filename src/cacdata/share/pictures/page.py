@@ -19,7 +19,7 @@ from cacdata.share.pictures.timeline import rows as timeline_rows
 
 STYLE = """body{font-family:"DejaVu Sans","WenQuanYi Zen Hei",sans-serif;max-width:74rem;margin:1rem auto;
 padding:0 1rem}
-figure{margin:0}svg{max-width:100%;height:auto}
+figure{margin:0}figure svg{width:100%;height:auto}
 #tip{position:fixed;display:none;max-width:32rem;background:#fff;border:1px solid #888;padding:.5rem .75rem;
 box-shadow:0 2px 8px #0003;font-size:.85rem;pointer-events:none}
 #tip blockquote{margin:.25rem 0 .5rem 1rem;color:#333}
