@@ -416,8 +416,15 @@ def pictures(
     except ImportError as error:
         typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[plots]'", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    if out.exists() and not out.is_dir():
+        typer.echo(f"error: {out}: not a folder; --out names the folder to write the pictures into", err=True)
+        raise typer.Exit(EXIT_USAGE)
     with console.status(f"Drawing the pictures into {out} ..."):
-        written = draw_all(package, out)
+        try:
+            written = draw_all(package, out)
+        except OSError as error:
+            typer.echo(f"error: {out}: cannot write the pictures there ({error.strerror or error})", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
     for file in written:
         console.print(f"wrote {file}")
 
@@ -438,5 +445,8 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
             written, summary = draw_and_save(picture, package, out)
         except ValueError as error:
             typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except OSError as error:
+            typer.echo(f"error: {out}: cannot write there ({error.strerror or error})", err=True)
             raise typer.Exit(EXIT_USAGE) from None
     console.print(f"wrote {written}: {summary}")

@@ -294,6 +294,16 @@ def test_an_unknown_picture_format_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "t.gif").exists()
 
 
+def test_pictures_into_a_file_or_under_one_is_refused_with_a_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for command in (["pictures", "--out", str(blocker)], ["timeline", "--out", str(blocker / "t.svg")]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2, result.output
+        assert str(blocker) in result.output and "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
 def test_the_readme_shows_both_pictures_and_how_to_redraw_them() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "cacdata pictures --out docs/images" in readme

@@ -17,6 +17,8 @@ GAP = 7.0  # points between two labels in a row: enough that "adopted" and "in f
 
 @dataclass(frozen=True)
 class Slot:
+    """Where a label goes: its row (0 above the line, 1 below) and its left edge in points."""
+
     row: int  # 0 above the line, 1 below
     left: float  # in points
 

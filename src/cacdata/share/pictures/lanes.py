@@ -21,6 +21,8 @@ LABEL_LIMIT = 34  # characters of a milestone label that is not a milestone word
 
 @dataclass(frozen=True)
 class Source:
+    """One source behind a milestone, as the hover shows it: its name, the excerpt, its address."""
+
     label: str
     excerpt: str
     address: str
@@ -28,6 +30,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Milestone:
+    """One dated event in a lane, with the words printed beside it and the sources behind it."""
+
     event_id: str
     label: str  # the words printed beside it
     title: str
@@ -40,6 +44,8 @@ class Milestone:
 
 @dataclass(frozen=True)
 class Lane:
+    """One instrument or action: its short and Chinese titles, its own span and its milestones."""
+
     root: str
     title: str  # short English title
     chinese: str | None
@@ -48,10 +54,12 @@ class Lane:
 
     @property
     def focus(self) -> bool:
+        """Whether the lane holds the event at the story's centre (drawn emphasised)."""
         return any(m.focus for m in self.milestones) or (self.span is not None and self.span.focus)
 
     @property
     def first(self) -> pd.Timestamp:
+        """The lane's earliest date, by which lanes are ordered."""
         dates = [d for m in [*self.milestones, *([self.span] if self.span else [])] for d in (m.start, m.end) if d]
         return min(dates)
 

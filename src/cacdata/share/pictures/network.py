@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -35,6 +34,8 @@ X_LEFT, X_EVENT, X_RIGHT = 192.0, 310.0, 422.0  # points from the figure's left 
 
 @dataclass(frozen=True)
 class Network:
+    """The drawn figure, the graph it shows, and the CJK font it used (None: no Chinese drawn)."""
+
     figure: Figure
     graph: nx.Graph
     cjk_font: str | None
@@ -165,7 +166,3 @@ def rows(graph: nx.Graph) -> list[list[str]]:
             [str(graph.nodes[entity]["name"]), str(data["role"]), " ".join(str(graph.nodes[event]["label"]).split())]
         )
     return out
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(key): value for key, value in record.items()} for record in frame.to_dict("records")]

@@ -46,6 +46,8 @@ INK, FOCUS, FOCUS_BAND, RULE = "#1f3b57", "#b2182b", "#fbe3d6", "#e4e4e4"
 
 @dataclass(frozen=True)
 class Timeline:
+    """The drawn figure, its lanes, the events on it and those without a date, and the CJK font used."""
+
     figure: Figure
     lanes: list[Lane]
     drawn: list[str]  # event IDs on the axis
