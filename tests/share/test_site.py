@@ -240,6 +240,20 @@ def test_a_record_of_each_table_links_every_reference_by_name(site: str, page: A
     shoot(page, f"record-{table}")
 
 
+def test_table_pages_name_their_references_as_record_pages_do(site: str, page: Any) -> None:
+    participants = cacdata.load("participants")
+    names = cacdata.load("entities").set_index("entity_id")["name_en"]
+    page.goto(f"{site}/cacdata/participants?_size=5")
+    cells = page.locator("table.rows-and-columns tbody tr td.col-entity_id")
+    assert cells.count() == 5
+    for index in range(5):
+        entity_id = participants["entity_id"].iloc[index]
+        link = cells.nth(index).locator("a.cacdata-ref")
+        assert link.get_attribute("href") == f"/cacdata/entities/{entity_id}"
+        assert link.inner_text() == names[entity_id]
+    shoot(page, "table-participants")
+
+
 def test_chinese_renders_with_the_installed_font_on_a_record_page(site: str, page: Any) -> None:
     entities = cacdata.load("entities")
     chinese = entities.dropna(subset=["name_original"]).iloc[0]
