@@ -313,6 +313,38 @@ def network(out: PictureOut, path: PackageOption = None, quiet: QuietOption = Fa
     _draw("network", out, path, quiet)
 
 
+@app.command()
+def pictures(
+    out: Annotated[Path, typer.Option("--out", help="The folder to write into.")] = Path("docs/images"),
+    path: PackageOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Redraw every picture (timeline and network as PNG, SVG and HTML) and their manifest, in one go.
+
+    Example: cacdata pictures --out docs/images
+    """
+    from rich.console import Console
+
+    console = Console(stderr=True, quiet=quiet)
+    package = _open(path)
+    try:
+        from cacdata.share.pictures import draw_all
+    except ImportError as error:
+        typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[plots]'", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    if out.exists() and not out.is_dir():
+        typer.echo(f"error: {out}: not a folder; --out names the folder to write the pictures into", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    with console.status(f"Drawing the pictures into {out} ..."):
+        try:
+            written = draw_all(package, out)
+        except OSError as error:
+            typer.echo(f"error: {out}: cannot write the pictures there ({error.strerror or error})", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+    for file in written:
+        console.print(f"wrote {file}")
+
+
 def _draw(picture: str, out: Path, path: str | None, quiet: bool) -> None:
     """One path for both pictures: load, draw, save by suffix, report; a missing extra is a usage error."""
     from rich.console import Console
@@ -329,6 +361,9 @@ def _draw(picture: str, out: Path, path: str | None, quiet: bool) -> None:
             written, summary = draw_and_save(picture, package, out)
         except ValueError as error:
             typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        except OSError as error:
+            typer.echo(f"error: {out}: cannot write there ({error.strerror or error})", err=True)
             raise typer.Exit(EXIT_USAGE) from None
     console.print(f"wrote {written}: {summary}")
 

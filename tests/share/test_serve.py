@@ -1,28 +1,35 @@
-"""The browsable site, end to end: Datasette started by `cacdata serve`, driven in headless Chromium."""
+"""The site's metadata and canned queries, run against the SQLite export (the browser tests are in
+test_site.py): every table from the package, no internal table in view, queries that answer exactly."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
+import json
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import cacdata
 from cacdata.describe.package import DataPackage
-from cacdata.share.serve.metadata import QUERIES, metadata
+from cacdata.share.exports.sqlite_db import FIELDS_TABLE, TABLES_TABLE, write_sqlite
+from cacdata.share.naming import source_label
+from cacdata.share.serve.metadata import label_column, label_sql, metadata, queries
+from cacdata.share.story import COMPANY, FOCUS_EVENT, SUMMONED
 
-from conftest import REPO
+from conftest import read_csv, write_csv
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# Where the screenshot is kept for people to look at (git ignores it); CACDATA_ARTIFACTS moves it.
-ARTIFACTS = Path(os.environ.get("CACDATA_ARTIFACTS") or REPO / ".artifacts")
+
+def run(database: Path, sql: str, **params: Any) -> list[dict[str, Any]]:
+    with sqlite3.connect(database) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute(sql, params)]
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    (out,) = write_sqlite(DataPackage.open(), tmp_path_factory.mktemp("site") / "cacdata.db")
+    return out
 
 
 def test_metadata_comes_from_the_schemas_and_descriptor() -> None:
@@ -33,74 +40,117 @@ def test_metadata_comes_from_the_schemas_and_descriptor() -> None:
     for name, table in package.tables.items():
         assert tables[name]["description"] == table.description
         assert tables[name]["columns"] == {f.name: f.description for f in table.fields}
-    assert set(meta["databases"]["cacdata"]["queries"]) == set(QUERIES)
+        assert not tables[name].get("hidden"), name
+    assert tables[TABLES_TABLE]["hidden"] and tables[FIELDS_TABLE]["hidden"]
+    assert set(meta["databases"]["cacdata"]["queries"]) == set(queries(package))
+    assert {label_column(package.table(n)) for n in ("entities", "events", "quotes", "sources")} == {
+        "name_en", "title", "text"
+    }  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def test_a_table_added_to_the_package_is_shown_and_linked_without_a_code_change(package_copy: Path) -> None:
+    schema = {
+        "fields": [
+            {"name": "claim_id", "type": "string", "description": "ID.", "constraints": {"pattern": "clm-[0-9]{4}"}},
+            {"name": "text", "type": "string", "description": "The claim."},
+            {"name": "event_id", "type": "string", "description": "The event."},
+        ],
+        "primaryKey": ["claim_id"],
+        "foreignKeys": [{"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}}],
+    }
+    (package_copy / "schemas" / "claims.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    write_csv(package_copy / "data" / "claims.csv", ["claim_id", "text", "event_id"],
+              [{"claim_id": "clm-0001", "text": "A claim", "event_id": "evt-0002"}])  # fmt: skip
+    descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"].append(
+        {"name": "claims", "title": "Claims", "description": "Claims.", "path": "data/claims.csv",
+         "schema": "schemas/claims.schema.json", "profile": "tabular-data-resource"}
+    )  # fmt: skip
+    (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    meta = metadata(DataPackage.open(package_copy), "cacdata")
+    assert meta["databases"]["cacdata"]["tables"]["claims"]["label_column"] == "text"
+    config = meta["plugins"]["cacdata"]
+    assert config["prefixes"]["clm"] == "claims" and config["keys"]["claims"] == "claim_id"
+    (db,) = write_sqlite(DataPackage.open(package_copy), package_copy / "c.db")
+    assert run(db, config["labels"]["claims"], id="clm-0001") == [{"label": "A claim"}]
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[str]:
-    port = free_port()
-    command = Path(sys.executable).parent / "cacdata"
-    server = subprocess.Popen(
-        [str(command), "serve", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+def test_every_record_is_named_by_its_label_sql(database: Path) -> None:
+    package = DataPackage.open()
+    for name in ("entities", "events", "quotes", "sources"):
+        key = package.table(name).primary_key
+        for row in run(database, f"select {key} as id from {name}"):
+            (found,) = run(database, label_sql(package, name), id=row["id"])
+            assert found["label"], (name, row["id"])
+
+
+def test_a_source_is_named_the_same_in_python_and_sql(database: Path) -> None:
+    package = DataPackage.open()
+    names = dict(zip(cacdata.load("entities")["entity_id"], cacdata.load("entities")["name_en"], strict=True))
+    for source in run(database, "select * from sources"):
+        expected = source_label(source["source_id"], source["title"], names.get(source["publisher_id"]),
+                                source["date_published"])  # fmt: skip
+        assert run(database, label_sql(package, "sources"), id=source["source_id"]) == [{"label": expected}]
+    assert "(untitled)" in expected or source["title"]
+
+
+def test_the_companies_query_answers_exactly_which_companies_were_summoned_and_on_what_evidence(
+    database: Path,
+) -> None:
+    rows = run(database, queries(DataPackage.open())["companies_summoned"]["sql"])
+    participants, entities, citations = (
+        cacdata.load("participants"),
+        cacdata.load("entities"),
+        cacdata.load("citations"),
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"{url}/-/versions.json", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"cacdata serve stopped: {server.stdout.read().decode() if server.stdout else ''}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("cacdata serve did not answer within 20 s")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    entities = entities.set_index("entity_id")
+    summoned = participants[(participants["event_id"] == FOCUS_EVENT) & (participants["role"] == SUMMONED)]
+    companies = [e for e in summoned["entity_id"] if entities.at[e, "entity_type"] == COMPANY]
+    assert len(rows) == len(companies) == 11
+    assert {row["entity_id"] for row in rows} == set(companies)
+    for row in rows:
+        entity = entities.loc[row["entity_id"]]
+        assert row["company"] == entity["name_en"] and row["chinese_name"] == entity["name_original"]
+        record_ids = {row["entity_id"], *summoned.loc[summoned["entity_id"] == row["entity_id"], "participant_id"]}
+        for excerpt in citations.loc[citations["record_id"].isin(record_ids), "excerpt"]:
+            assert f"“{excerpt}”" in row["excerpts"]
+        assert row["sources"] and "None" not in row["sources"]
+        assert "Cyberspace Administration of China" in row["summoned_by"]
 
 
-def test_canned_query_answers_which_companies_were_summoned(site: str) -> None:
-    import json
+def test_the_events_query_is_in_date_order_with_precision(database: Path) -> None:
+    rows = run(database, queries(DataPackage.open())["timeline"]["sql"])
+    events = cacdata.load("events")
+    assert sorted(r["event_id"] for r in rows) == sorted(events["event_id"])
+    dates = [r["date_start"] or r["date_end"] for r in rows]
+    dated = [d for d in dates if d]
+    assert dated == sorted(dated) and dates[: len(dated)] == dated  # undated last
+    assert all(r["date_precision"] for r in rows)
 
-    with urllib.request.urlopen(f"{site}/cacdata/companies_summoned.json?_shape=array") as response:
-        rows = json.load(response)
-    participants, entities = cacdata.load("participants"), cacdata.load("entities")
-    summoned = entities[entities["entity_id"].isin(participants.loc[participants["role"] == "summoned", "entity_id"])]
-    assert {row["company"] for row in rows} == set(summoned["name_en"])
-    assert all(row["excerpt"] for row in rows)
+
+def test_the_quotes_query_shows_notes_and_sources_and_no_hand_until_the_data_has_it(database: Path) -> None:
+    rows = run(database, queries(DataPackage.open())["quotes_by_speaker"]["sql"])
+    quotes = cacdata.load("quotes")
+    assert sorted(r["quote_id"] for r in rows) == sorted(quotes["quote_id"])
+    notes = dict(zip(quotes["quote_id"], quotes["notes"].fillna(""), strict=True))
+    assert all((r["notes"] or "") == notes[r["quote_id"]] for r in rows)
+    assert all(r["hand"] is None and r["first_printed_by"] is None for r in rows)
+    assert all(r["sources"] and r["excerpts"] for r in rows)
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package chromium); .ci/run installs it")
-def test_a_reader_goes_from_the_event_to_a_summoned_company_and_sees_the_excerpt(site: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    participants, entities = cacdata.load("participants"), cacdata.load("entities")
-    citations = cacdata.load("citations")
-    summoned = participants[(participants["event_id"] == "evt-0002") & (participants["role"] == "summoned")]
-    company = entities.set_index("entity_id").loc[summoned["entity_id"].iloc[0]]
-    excerpt = citations.loc[citations["record_id"] == company.name, "excerpt"].iloc[0]
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.goto(f"{site}/cacdata/events/evt-0002")
-        assert "Summons of 11 companies" in page.content()
-        page.locator("li", has_text="from event_id in participants").get_by_role("link").click()
-        page.get_by_role("link", name=company["name_en"], exact=True).first.click()
-        page.wait_for_url(f"**/cacdata/entities/{company.name}")
-        shown = " ".join(page.locator("body").inner_text().split())
-        assert " ".join(str(excerpt).split()) in shown
-        screenshot = tmp_path / "company-page.png"
-        page.screenshot(path=str(screenshot), full_page=True)
-        browser.close()
-    assert screenshot.stat().st_size > 10_000
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(screenshot, ARTIFACTS / screenshot.name)
+def test_the_quotes_query_shows_second_hand_status_once_the_columns_exist(package_copy: Path) -> None:
+    schema_path = package_copy / "schemas" / "quotes.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["fields"] += [
+        {"name": "hand", "type": "string", "description": "first_hand or second_hand."},
+        {"name": "first_printed_by", "type": "string", "description": "Who printed the words first."},
+    ]
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    header, rows = read_csv(package_copy / "data" / "quotes.csv")
+    for row in rows:
+        row["hand"], row["first_printed_by"] = "second_hand", "src-0003"
+    write_csv(package_copy / "data" / "quotes.csv", [*header, "hand", "first_printed_by"], rows)
+    package = DataPackage.open(package_copy)
+    (db,) = write_sqlite(package, package_copy / "q.db")
+    found = run(db, queries(package)["quotes_by_speaker"]["sql"])
+    assert {(r["hand"], r["first_printed_by"]) for r in found} == {("second_hand", "src-0003")}

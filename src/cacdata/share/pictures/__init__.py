@@ -1,14 +1,21 @@
-"""Pictures of the data: the events on a time axis, and who took part in what as a graph.
+"""Pictures of the data: the regulatory timeline, and who summoned whom and who issued which rule.
 
-Both are drawn with matplotlib from the loaded tables and saved as PNG, SVG or HTML (the SVG inline, with
-a table of what it shows, for readers who cannot see it).
+Both are drawn with matplotlib from the loaded tables and saved as PNG (300 dpi), SVG or an HTML page: the
+SVG inline, a table of what it shows for readers who cannot see it, and, for the timeline, each milestone's
+sources shown on hover. ``draw_all`` writes every picture and a manifest (``pictures.json``) recording a
+digest of what was drawn from, so a test can tell when the committed pictures are out of date. The same
+inputs give the same bytes: metadata is fixed and SVG IDs are salted with a constant.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import io
+import json
+import os
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -19,51 +26,112 @@ from matplotlib.figure import Figure
 from cacdata.describe.package import DataPackage
 
 FORMATS = (".png", ".svg", ".html")
+DPI = 300
+MANIFEST = "pictures.json"
+COMMAND = "cacdata pictures --out docs/images"
+# What `cacdata pictures` writes, picture by picture.
+OUTPUTS = {"timeline": (".png", ".svg", ".html"), "network": (".png", ".svg", ".html")}
+TABLES = ("entities", "events", "participants", "citations", "sources")  # what the pictures are drawn from
+HERE = Path(__file__).parent
+ANY_FONT = "any"  # the digest takes the bilingual labels, whichever font this machine has
 
 
-def save(figure: Figure, out: Path, title: str, rows: list[list[str]], header: list[str]) -> Path:
-    """Write ``figure`` as PNG, SVG or an HTML page, by the file's suffix; metadata fixed for stable files."""
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+def render(figure: Figure, suffix: str) -> bytes:
+    """The figure as PNG or SVG bytes, with metadata fixed so the same figure gives the same bytes."""
+    buffer = io.BytesIO()
     if suffix == ".png":
-        figure.savefig(out, dpi=110, metadata={"Software": None})
-    elif suffix == ".svg":
-        figure.savefig(out, metadata={"Date": None, "Creator": None})
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     else:
-        buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-        svg = buffer.getvalue()
-        svg = svg[svg.index("<svg") :]
-        table = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>\n" for row in rows)
-        head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
-        out.write_text(
-            f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{html.escape(title)}</title>\n'
-            f"<body><h1>{html.escape(title)}</h1>\n<figure>{svg}</figure>\n"
-            f"<table><thead><tr>{head}</tr></thead><tbody>\n{table}</tbody></table></body></html>\n",
-            encoding="utf-8",
-        )
+    return buffer.getvalue()
+
+
+def write_atomic(out: Path, data: bytes) -> Path:
+    """Write beside the target, flush to disk, then rename over it: never a half-written picture."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = out.with_name(f".{out.name}.tmp")
+    with temporary.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, out)
     return out
 
 
-def draw_and_save(picture: str, package: DataPackage, out: Path) -> tuple[Path, str]:
-    """Draw ``timeline`` or ``network`` from the package's tables and save it; returns the file and a summary."""
-    from cacdata.read.frames import read_table
+def save(figure: Figure, out: Path, page: str | None = None) -> Path:
+    """Write ``figure`` as PNG, SVG or (given the page's HTML) an HTML page, by the file's suffix."""
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
+    if suffix == ".html":
+        assert page is not None
+        return write_atomic(out, page.encode("utf-8"))
+    return write_atomic(out, render(figure, suffix))
 
+
+def draw(picture: str, package: DataPackage) -> tuple[Figure, str, str]:
+    """Draw ``timeline`` or ``network``: the figure, its HTML page and a one-line summary."""
+    from cacdata.read.frames import read_table
+    from cacdata.share.pictures.page import network_page, timeline_page
+
+    tables = {name: read_table(package.table(name)) for name in TABLES if name in package.tables}
     if picture == "timeline":
         from cacdata.share.pictures.timeline import draw_timeline
-        from cacdata.share.pictures.timeline import rows as timeline_rows
 
-        events = read_table(package.table("events"))
-        drawn = draw_timeline(events)
-        header = ["event", "start", "end", "precision", "kind", "title"]
-        saved = save(drawn.figure, out, "cacdata: timeline of events", timeline_rows(events), header)
-        return saved, f"{len(drawn.drawn)} events drawn, {len(drawn.undated)} without a date"
+        drawn = draw_timeline(tables["events"], tables.get("citations"), tables.get("sources"), tables["entities"])
+        summary = f"{len(drawn.lanes)} lanes, {len(drawn.drawn)} events drawn, {len(drawn.undated)} without a date"
+        return drawn.figure, timeline_page(drawn, render(drawn.figure, ".svg")), summary
     from cacdata.share.pictures.network import draw_network
-    from cacdata.share.pictures.network import rows as network_rows
 
-    tables = {name: read_table(package.table(name)) for name in ("entities", "events", "participants")}
     graph = draw_network(tables["entities"], tables["events"], tables["participants"])
-    saved = save(graph.figure, out, "cacdata: network", network_rows(graph.graph), ["entity", "role", "event"])
-    return saved, f"{graph.graph.number_of_nodes()} nodes, {graph.graph.number_of_edges()} edges"
+    summary = f"{graph.graph.number_of_nodes()} nodes, {graph.graph.number_of_edges()} edges"
+    return graph.figure, network_page(graph, render(graph.figure, ".svg")), summary
+
+
+def draw_and_save(picture: str, package: DataPackage, out: Path) -> tuple[Path, str]:
+    """Draw one picture and save it by the file's suffix; returns the file and a summary."""
+    if out.suffix.lower() not in FORMATS:
+        raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
+    figure, page, summary = draw(picture, package)
+    return save(figure, out, page), summary
+
+
+def draw_all(package: DataPackage, folder: Path) -> list[Path]:
+    """Write every picture in every format into ``folder``, and the manifest that says what they show."""
+    written, files = [], {}
+    for picture, suffixes in OUTPUTS.items():
+        figure, page, _ = draw(picture, package)
+        for suffix in suffixes:
+            out = save(figure, folder / f"{picture}{suffix}", page)
+            files[out.name] = hashlib.sha256(out.read_bytes()).hexdigest()
+            written.append(out)
+    manifest = {"command": COMMAND, "inputs_sha256": inputs_digest(package), "cjk_font": _cjk(), "files": files}
+    written.append(write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")))
+    return written
+
+
+def inputs_digest(package: DataPackage) -> str:
+    """A digest of what the pictures are drawn from: the drawn model of each picture and the drawing code."""
+    from cacdata.read.frames import read_table
+    from cacdata.share.pictures.lanes import build_lanes
+    from cacdata.share.pictures.network import build_graph
+
+    tables = {name: read_table(package.table(name)) for name in TABLES if name in package.tables}
+    lanes, undated = build_lanes(tables["events"], tables.get("citations"), tables.get("sources"), tables["entities"])
+    graph = build_graph(tables["entities"], tables["events"], tables["participants"], cjk=ANY_FONT)
+    model: dict[str, Any] = {
+        "lanes": [asdict(lane) for lane in lanes],
+        "undated": undated,
+        "nodes": sorted((str(n), sorted(d.items())) for n, d in graph.nodes(data=True)),
+        "edges": sorted((str(a), str(b), str(d["role"])) for a, b, d in graph.edges(data=True)),
+    }
+    digest = hashlib.sha256(json.dumps(model, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8"))
+    for code in sorted([*HERE.glob("*.py"), HERE.parent / "naming.py"]):
+        digest.update(code.name.encode() + b"\0" + code.read_bytes())
+    return digest.hexdigest()
+
+
+def _cjk() -> str | None:
+    from cacdata.share.pictures.fonts import cjk_font
+
+    return cjk_font()

@@ -1,111 +1,232 @@
-"""The events on a time axis, one lane per kind of event, drawn so that a vague date looks vague.
+"""The regulatory timeline: one lane per instrument or action, each milestone named in words, vague dates vague.
 
-A day is a dot; a range, month or year a bar as wide as what is known, fainter and hatched the vaguer it
-is; "not after" a dashed line fading back from its latest date; events with no date are counted in a note.
+Drawn for the full text width of a two-column journal page (180 mm) with no text under 6 pt. A day is a
+dot; a range, month or year a bar as wide as what is known, fainter and hatched the vaguer it is; "not
+after" a dashed line reaching back from its latest date. The March 2021 summons is emphasised. Labels are
+placed so that none overlaps another (``labels.place_in_rows``); every artist carries its event's ID as its
+gid, which the interactive page uses to show the sources.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Any
 
 import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
-# How each precision is drawn; every artist carries the event's ID as its gid.
+from cacdata.share.pictures.fonts import NO_CJK_NOTE, has_cjk, use_fonts
+from cacdata.share.pictures.labels import place_in_rows, renderer
+from cacdata.share.pictures.lanes import Lane, Milestone, build_lanes, date_words
+from cacdata.share.pictures.words import balanced, short_title
+
+# How each precision is drawn; "not_after" is a dashed line instead.
 STYLE: dict[str, dict[str, Any]] = {
     "day": {"alpha": 1.0},
-    "range": {"alpha": 0.7, "hatch": ""},
-    "month": {"alpha": 0.45, "hatch": "//"},
-    "year": {"alpha": 0.25, "hatch": "xx"},
+    "range": {"alpha": 0.3, "hatch": ""},
+    "month": {"alpha": 0.45, "hatch": "////"},
+    "year": {"alpha": 0.25, "hatch": "xxxx"},
 }
-NOT_AFTER_REACH = pd.Timedelta(days=90)  # how far back the dashed "not after" line reaches
+NOT_AFTER_REACH = pd.Timedelta(days=120)  # how far back the dashed "not after" line reaches
+WIDTH_IN = 7.09  # 180 mm, a two-column journal page's text width
+TITLE_COLUMN_IN = 2.0
+RIGHT_IN = 0.15
+FONT = 6.5  # points; nothing smaller than SMALL
+SMALL = 6.0
+LINE = 7.6  # points per line of FONT-sized text
+LANE_MIN = 27.0  # points: a row of labels above the line and one below
+INK, FOCUS, FOCUS_BAND, RULE = "#1f3b57", "#b2182b", "#fbe3d6", "#e4e4e4"
 
 
 @dataclass(frozen=True)
 class Timeline:
+    """The drawn figure, its lanes, the events on it and those without a date, and the CJK font used."""
+
     figure: Figure
+    lanes: list[Lane]
     drawn: list[str]  # event IDs on the axis
-    undated: list[str]  # event IDs without any date
+    undated: list[str]  # short titles of events without any date
+    cjk_font: str | None
 
 
-def draw_timeline(events: pd.DataFrame) -> Timeline:
-    kinds = sorted(str(kind) for kind in events["event_type"].dropna().unique())
-    lane = {kind: index for index, kind in enumerate(kinds)}
-    figure = Figure(figsize=(13, 1.2 + 0.9 * len(kinds)), layout="constrained")
-    axes = figure.add_subplot()
-    palette = [f"C{index}" for index in range(len(kinds))]
-    drawn, undated = [], []
-    labelled = 0
-    for row in _records(events.sort_values(["date_start", "date_end"], na_position="last")):
-        start, end = row["date_start"], row["date_end"]
-        if pd.isna(start) and pd.isna(end):
-            undated.append(row["event_id"])
-            continue
-        y = lane[str(row["event_type"])]
-        colour = palette[y]
-        precision = str(row["date_precision"])
-        if precision == "not_after" or pd.isna(start):
-            axes.plot(
-                [end - NOT_AFTER_REACH, end], [y, y], linestyle="--", color=colour, alpha=0.6, gid=row["event_id"]
-            )
-            axes.plot([end], [y], marker="<", color=colour, alpha=0.8, gid=f"{row['event_id']}:end")
-        elif precision == "day" or pd.isna(end) or start == end:
-            axes.plot([start], [y], marker="o", markersize=7, color=colour, gid=row["event_id"])
-        else:
-            style = STYLE.get(precision, STYLE["range"])
-            width = max(end - start, pd.Timedelta(days=2))
-            axes.barh(
-                y, width, left=start, height=0.35, color=colour, alpha=style["alpha"],
-                hatch=style.get("hatch", ""), edgecolor=colour, gid=row["event_id"],
-            )  # fmt: skip
+def draw_timeline(
+    events: pd.DataFrame, citations: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
+    entities: pd.DataFrame | None = None,
+) -> Timeline:  # fmt: skip
+    """Draw the lanes of ``events``; the other tables, when given, put each milestone's sources on it."""
+    cjk = use_fonts()
+    lanes, undated = build_lanes(events, citations, sources, entities)
+    titles = [_lane_title(lane, cjk) for lane in lanes]
+    heights = [max(LANE_MIN, LINE * t.count("\n") + LINE + 8) for t in titles]
+    notes = _notes(undated, cjk)
+    top, bottom = 26.0, 56.0 + LINE * notes.count("\n")
+    total = sum(heights)
+    height = top + total + bottom
+    figure = Figure(figsize=(WIDTH_IN, height / 72))
+    left = TITLE_COLUMN_IN / WIDTH_IN
+    axes = figure.add_axes((left, bottom / height, 1 - left - RIGHT_IN / WIDTH_IN, total / height))
+    dates = [d for lane in lanes for m in items_of(lane) for d in (m.start, m.end) if d is not None]
+    low, high = min(dates) - pd.Timedelta(days=150), max(dates) + pd.Timedelta(days=240)
+    axes.set_xlim(_x(low), _x(high))
+    axes.set_ylim(total, 0)  # y counts points from the top
+    days_per_point = (high - low).days / (axes.get_position().width * WIDTH_IN * 72)
+    drawn, y = [], 0.0
+    for lane, title, lane_height in zip(lanes, titles, heights, strict=True):
+        middle = y + lane_height / 2
+        if lane.focus:
+            axes.axhspan(y, y + lane_height, color=FOCUS_BAND, zorder=0, linewidth=0)
+        axes.axhline(y + lane_height, color=RULE, linewidth=0.5, zorder=0)
         axes.annotate(
-            row["event_id"], (end if pd.isna(start) else start, y), xytext=(0, 9 + 9 * (labelled % 3)),
-            textcoords="offset points", fontsize=6.5, rotation=0, ha="left", color="#333333",
+            title, (0, middle), xycoords=("axes fraction", "data"), xytext=(-6, 0), textcoords="offset points",
+            ha="right", va="center", fontsize=FONT, color=FOCUS if lane.focus else INK,
+            fontweight="bold" if lane.focus else "normal", linespacing=1.15,
         )  # fmt: skip
-        labelled += 1
-        drawn.append(row["event_id"])
-    axes.set_yticks(range(len(kinds)), [kind.replace("_", " ") for kind in kinds])
-    axes.set_ylim(-0.7, len(kinds) - 0.2)
+        colour = FOCUS if lane.focus else INK
+        if lane.span is not None:
+            _mark(axes, lane.span, middle, colour, span=True)
+            drawn.append(lane.span.event_id)
+        for item in lane.milestones:
+            _mark(axes, item, middle, FOCUS if item.focus else colour, span=False)
+            drawn.append(item.event_id)
+        _label(axes, lane, middle, low, high, days_per_point)
+        y += lane_height
+    _focus_line(axes, lanes)
+    axes.set_yticks([])
+    for side in ("left", "right", "top"):
+        axes.spines[side].set_visible(False)
     axes.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
-    axes.grid(axis="x", color="#dddddd")
-    axes.set_title("cacdata: events by kind and date (a vague date is drawn vague)", loc="left")
-    legend = [
-        Line2D([], [], marker="o", linestyle="", color="#555555", label="known to the day"),
-        Patch(facecolor="#555555", alpha=STYLE["range"]["alpha"], label="range"),
-        Patch(facecolor="#555555", alpha=STYLE["month"]["alpha"], hatch="//", label="known to the month"),
-        Patch(facecolor="#555555", alpha=STYLE["year"]["alpha"], hatch="xx", label="known to the year"),
-        Line2D([], [], linestyle="--", marker="<", color="#555555", alpha=0.6, label="not after"),
-    ]
-    axes.legend(handles=legend, loc="upper left", fontsize=8, frameon=False, ncols=5)
+    axes.tick_params(axis="x", labelsize=FONT, length=2)
+    axes.grid(axis="x", color=RULE, linewidth=0.5)
+    axes.set_axisbelow(True)
+    figure.text(0.01, 1 - 6 / height, "The rules and actions around China's March 2021 summons of 11 companies",
+                fontsize=8, fontweight="bold", va="top", color=INK)  # fmt: skip
+    figure.legend(handles=_legend(), loc="lower left", bbox_to_anchor=(0.01, (12 + LINE * notes.count("\n")) / height),
+                  fontsize=SMALL, frameon=False, ncols=5, handlelength=2.2, columnspacing=1.2)  # fmt: skip
+    figure.text(0.01, 4 / height, notes, fontsize=SMALL, va="bottom", color="#444444", linespacing=1.15)
+    return Timeline(figure, lanes, drawn, undated, cjk)
+
+
+def _lane_title(lane: Lane, cjk: str | None) -> str:
+    """The lane's short English title, wrapped, with its Chinese title beneath when it can be drawn."""
+    lines = textwrap.wrap(lane.title, 36)
+    if cjk and lane.chinese and has_cjk(lane.chinese):
+        lines += balanced(lane.chinese, 19)
+    return "\n".join(lines)
+
+
+def _notes(undated: list[str], cjk: str | None) -> str:
+    said = ["Hover over a milestone in timeline.html for its sources and excerpts."]
     if undated:
-        axes.text(1, 1.01, f"not shown, no date known: {', '.join(undated)}", fontsize=7, ha="right",
-                  transform=axes.transAxes)  # fmt: skip
-    return Timeline(figure, drawn, undated)
+        said.append("Not drawn, no date known: " + "; ".join(undated) + ("" if undated[-1].endswith("…") else "."))
+    if not cjk:
+        said.append(NO_CJK_NOTE)
+    return "\n".join(line for note in said for line in textwrap.wrap(note, 150))
 
 
-def rows(events: pd.DataFrame) -> list[list[str]]:
-    """The table beside the picture in the HTML page."""
+def items_of(lane: Lane) -> list[Milestone]:
+    """Everything drawn in a lane: the instrument's span, then its milestones."""
+    return [*([lane.span] if lane.span else []), *lane.milestones]
+
+
+def _mark(axes: Axes, item: Milestone, y: float, colour: str, span: bool) -> None:
+    """Draw one event as vague as its date: a dot, a bar of its range, month or year, or a dashed 'not after'."""
+    start, end = item.start, item.end
+    if item.precision == "not_after" or start is None:
+        assert end is not None
+        axes.plot([_x(end - NOT_AFTER_REACH), _x(end)], [y, y], linestyle="--", color=colour,
+                  linewidth=1.6 if span else 1.2, alpha=0.7, gid=item.event_id)  # fmt: skip
+        axes.plot([_x(end)], [y], marker="<", markersize=4.5, color=colour, gid=f"{item.event_id}:end")
+    elif item.precision == "day" or end is None or start == end:
+        size = 6.5 if item.focus else 4.5
+        axes.plot(
+            [_x(start)], [y], marker="o", markersize=size, color=colour, linestyle="", gid=item.event_id, zorder=3
+        )
+    else:
+        style = STYLE.get(item.precision, STYLE["range"])
+        axes.barh(
+            y, max((end - start).days, 3), left=_x(start), height=9 if span else 6, color=colour,
+            alpha=style["alpha"], hatch=style.get("hatch", ""), edgecolor=colour, linewidth=0.4, gid=item.event_id,
+        )  # fmt: skip
+
+
+def _x(day: pd.Timestamp) -> float:
+    """A day as matplotlib's date axis counts it."""
+    return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
+
+
+def _anchor(item: Milestone) -> pd.Timestamp:
+    if item.start is None or item.precision == "not_after":
+        assert item.end is not None
+        return item.end - NOT_AFTER_REACH / 2
+    if item.end is None or item.end == item.start:
+        return item.start
+    return item.start + (item.end - item.start) / 2
+
+
+def _label(axes: Axes, lane: Lane, middle: float, low: pd.Timestamp, high: pd.Timestamp, per_point: float) -> None:
+    """Name each milestone in words, in a row above or below the line, none on another; leaders where moved."""
+    texts: list[Text] = []
+    for item in lane.milestones:
+        weight = "bold" if item.focus else "normal"
+        texts.append(axes.text(0, 0, item.label, fontsize=SMALL, color=FOCUS if item.focus else "#222222",
+                               fontweight=weight, gid=f"{item.event_id}:label"))  # fmt: skip
+    if not texts:
+        return
+    render = renderer(axes.figure)  # type: ignore[arg-type]
+    scale = 72 / axes.figure.dpi
+    widths = [t.get_window_extent(render).width * scale for t in texts]
+    anchors = [(_anchor(item) - low).days / per_point for item in lane.milestones]
+    slots = place_in_rows(anchors, widths, limit=(high - low).days / per_point)
+    for text, anchor, slot, width in zip(texts, anchors, slots, widths, strict=True):
+        above = slot.row == 0
+        y = middle - 5 if above else middle + 5
+        text.set_position((_x(low + pd.Timedelta(days=slot.left * per_point)), y))
+        text.set_verticalalignment("bottom" if above else "top")
+        centre = slot.left + width / 2
+        if abs(centre - anchor) > 2:
+            x = [_x(low + pd.Timedelta(days=p * per_point)) for p in (anchor, centre)]
+            axes.plot(x, [middle - 2 if above else middle + 2, y], color="#999999", linewidth=0.4, zorder=1)
+
+
+def _focus_line(axes: Axes, lanes: list[Lane]) -> None:
+    """A line across every lane at the March 2021 summons, named at the top of the axis."""
+    focus = next((m for lane in lanes for m in items_of(lane) if m.focus), None)
+    if focus is None or focus.end is None:
+        return
+    x = _x(focus.end)
+    axes.axvline(x, color=FOCUS, linewidth=0.6, linestyle=":", zorder=0)
+    said = f"{short_title(focus.title)}, {when(focus)}"
+    axes.annotate(said, (x, 0), xycoords="data", xytext=(0, 3), textcoords="offset points", ha="center",
+                  va="bottom", fontsize=SMALL, color=FOCUS, fontweight="bold", annotation_clip=False)  # fmt: skip
+
+
+def _legend() -> list[Any]:
+    grey = "#555555"
     return [
-        [
-            str(r["event_id"]),
-            _date(r["date_start"]),
-            _date(r["date_end"]),
-            str(r["date_precision"]),
-            str(r["event_type"]),
-            str(r["title"]),
-        ]
-        for r in _records(events)
+        Line2D([], [], marker="o", linestyle="", markersize=4, color=grey, label="known to the day"),
+        Patch(facecolor=grey, alpha=STYLE["range"]["alpha"], label="range (from first to last date)"),
+        Patch(facecolor=grey, alpha=STYLE["month"]["alpha"], hatch=STYLE["month"]["hatch"], label="known to the month"),
+        Patch(facecolor=grey, alpha=STYLE["year"]["alpha"], hatch=STYLE["year"]["hatch"], label="known to the year"),
+        Line2D([], [], linestyle="--", marker="<", markersize=4, color=grey, alpha=0.7, label="not after"),
     ]
 
 
-def _date(value: Any) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+def rows(timeline: Timeline) -> list[list[str]]:
+    """The table beside the picture in the HTML page: lane, milestone, date in words, precision, title."""
+    return [
+        [lane.title, item.label, when(item), item.precision, item.title]
+        for lane in timeline.lanes
+        for item in items_of(lane)
+    ]
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(key): value for key, value in record.items()} for record in frame.to_dict("records")]
+def when(item: Milestone) -> str:
+    """A milestone's date in words, as vague as it is known."""
+    return date_words({"date_start": item.start, "date_end": item.end, "date_precision": item.precision})

@@ -8,7 +8,10 @@ from typing import Any
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 
-CITATIONS_SQL = """select c.citation_id, c.field, c.excerpt, c.locator, s.source_id, s.title,
+from cacdata.share.naming import source_label_sql
+
+CITATIONS_SQL = f"""select c.citation_id, c.field, c.excerpt, c.locator, s.source_id,
+  {source_label_sql("s", "e")} as title, nullif(s.title, '') is not null as titled,
   s.url, s.read_at_url, e.name_en as publisher
 from citations c
 join sources s on s.source_id = c.source_id
