@@ -16,8 +16,9 @@ from conftest import REPO
 from releasing import clone
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-# Commands that serve, draw, export or release are tested where they live; the README shows their options.
-NOT_RUN_HERE = {"release", "serve", "export", "timeline", "network", "codebook"}
+# Commands that serve, draw, export, release or fetch the web are tested where they live (``sources check``
+# against a local server in tests/validation/test_sources_check.py); the README shows their options.
+NOT_RUN_HERE = {"release", "serve", "export", "timeline", "network", "codebook", "pictures", "sources"}
 
 
 @pytest.fixture(scope="module")

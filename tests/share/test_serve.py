@@ -128,29 +128,32 @@ def test_the_events_query_is_in_date_order_with_precision(database: Path) -> Non
     assert all(r["date_precision"] for r in rows)
 
 
-def test_the_quotes_query_shows_notes_and_sources_and_no_hand_until_the_data_has_it(database: Path) -> None:
+def test_the_quotes_query_shows_second_hand_status_notes_and_sources(database: Path) -> None:
     rows = run(database, queries(DataPackage.open())["quotes_by_speaker"]["sql"])
-    quotes = cacdata.load("quotes")
+    quotes = cacdata.load("quotes").astype(object).where(lambda frame: frame.notna(), None)
     assert sorted(r["quote_id"] for r in rows) == sorted(quotes["quote_id"])
-    notes = dict(zip(quotes["quote_id"], quotes["notes"].fillna(""), strict=True))
-    assert all((r["notes"] or "") == notes[r["quote_id"]] for r in rows)
-    assert all(r["hand"] is None and r["first_printed_by"] is None for r in rows)
+    expected = {q["quote_id"]: q for q in quotes.to_dict("records")}
+    for row in rows:
+        quote = expected[row["quote_id"]]
+        assert (row["notes"], row["hand"], row["first_printed_by"]) == (
+            quote["notes"],
+            quote["hand"],
+            quote["first_printed_by"],
+        )
+    assert {r["hand"] for r in rows} == {"first_hand", "second_hand"}
     assert all(r["sources"] and r["excerpts"] for r in rows)
 
 
-def test_the_quotes_query_shows_second_hand_status_once_the_columns_exist(package_copy: Path) -> None:
+def test_the_quotes_query_still_runs_on_a_package_without_second_hand_columns(package_copy: Path) -> None:
     schema_path = package_copy / "schemas" / "quotes.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    schema["fields"] += [
-        {"name": "hand", "type": "string", "description": "first_hand or second_hand."},
-        {"name": "first_printed_by", "type": "string", "description": "Who printed the words first."},
-    ]
+    schema["fields"] = [f for f in schema["fields"] if f["name"] not in ("hand", "first_printed_by")]
+    schema["foreignKeys"] = [k for k in schema["foreignKeys"] if k["fields"] != ["first_printed_by"]]
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
     header, rows = read_csv(package_copy / "data" / "quotes.csv")
-    for row in rows:
-        row["hand"], row["first_printed_by"] = "second_hand", "src-0003"
-    write_csv(package_copy / "data" / "quotes.csv", [*header, "hand", "first_printed_by"], rows)
+    kept = [name for name in header if name not in ("hand", "first_printed_by")]
+    write_csv(package_copy / "data" / "quotes.csv", kept, [{k: row[k] for k in kept} for row in rows])
     package = DataPackage.open(package_copy)
     (db,) = write_sqlite(package, package_copy / "q.db")
     found = run(db, queries(package)["quotes_by_speaker"]["sql"])
-    assert {(r["hand"], r["first_printed_by"]) for r in found} == {("second_hand", "src-0003")}
+    assert len(found) == len(rows) and {(r["hand"], r["first_printed_by"]) for r in found} == {(None, None)}

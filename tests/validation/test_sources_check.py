@@ -9,7 +9,6 @@ import contextlib
 import hashlib
 import json
 import socket
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cacdata.cli import app
+from cacdata.publish.archive import zip_bytes, zip_contents
 from cacdata.validation import validate
 
 from conftest import FULL_WIDTH, read_csv, write_csv
@@ -317,10 +317,8 @@ def test_write_leaves_a_recorded_archive_address(world: World) -> None:
 
 def test_a_release_zip_is_checked_and_never_written(world: World, tmp_path: Path) -> None:
     release = tmp_path / "cacdata-test-data.zip"
-    with zipfile.ZipFile(release, "w") as archive:
-        for file in world.package.rglob("*"):
-            if file.is_file():
-                archive.write(file, f"cacdata-test/{file.relative_to(world.package)}")
+    files = [(str(f.relative_to(world.package)), f.read_bytes()) for f in world.package.rglob("*") if f.is_file()]
+    release.write_bytes(zip_bytes(zip_contents("test", files)))  # with SHA256SUMS, as every release zip has
     env = {"CACDATA_WAYBACK_URL": world.server.base}
     args = ["sources", "check", str(release), "--source", "src-0004", "--cache", str(world.cache), "--delay", "0"]
     result = runner.invoke(app, [*args, "--format", "json"], env=env)
