@@ -69,6 +69,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _os_message(error: Exception) -> str:
+    """A file system error as one line naming the file, without Python's ``[Errno N]`` prefix."""
+    if isinstance(error, OSError) and not isinstance(error, PackageError) and error.strerror:
+        return f"{error.filename or ''}: {error.strerror}".lstrip(": ")
+    return str(error)
+
+
 def _open(path: Path | None) -> DataPackage:
     try:
         package = DataPackage.open(path)
@@ -175,13 +182,21 @@ def codebook(
 
     Example: cacdata codebook --out docs/data-dictionary.md
     """
+    from cacdata.describe.atomic import check_target, write_text
     from cacdata.share.codebook import render_codebook
 
-    text = render_codebook(_open(path))
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
+    package = _open(path)
+    try:
+        if out is not None:
+            check_target(out, package)
+        text = render_codebook(package)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text(out, text)
+    except (PackageError, OSError) as error:
+        typer.echo(f"error: {_os_message(error)}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command()
@@ -192,7 +207,11 @@ def stamp(path: PackageOption = None) -> None:
     """
     from cacdata.describe.stamp import stamp as stamp_package
 
-    changed = stamp_package(_open(path))
+    try:
+        changed = stamp_package(_open(path))
+    except OSError as error:  # a read-only package, a full disk: the descriptor is left as it was
+        typer.echo(f"error: {_os_message(error)}; datapackage.json was left as it was", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     typer.echo(f"stamped: {', '.join(changed)}" if changed else "every resource's stamp is current")
 
 
@@ -343,14 +362,27 @@ def export(
     """
     from rich.console import Console
 
+    from cacdata.describe.atomic import WriteError
+    from cacdata.read.frames import LoadError
     from cacdata.share.exports import export as write_export
 
     package = _open(path)
     console = Console(stderr=True, quiet=quiet)
-    with console.status(f"Writing {output.value} to {out} ..."):
-        written = write_export(output.value, out, package)
+    existed = out.exists()
+    try:
+        with console.status(f"Writing {output.value} to {out} ..."):
+            written = write_export(output.value, out, package)
+    except ImportError as error:
+        typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[export]'", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except LoadError as error:  # the data is invalid: nothing was written
+        typer.echo(f"error: {error}; nothing was written", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    except (WriteError, OSError) as error:  # a refused target, a read-only folder, a full disk
+        typer.echo(f"error: {_os_message(error)}; {out} was left as it was", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     for file in written:
-        console.print(f"wrote {file}")
+        console.print(f"{'replaced' if existed else 'wrote'} {file}")
 
 
 @app.command()
@@ -411,7 +443,7 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
             raise typer.Exit(EXIT_USAGE) from None
         try:
             written, summary = draw_and_save(picture, package, out)
-        except ValueError as error:
-            typer.echo(f"error: {error}", err=True)
+        except (ValueError, PackageError, OSError) as error:
+            typer.echo(f"error: {_os_message(error)}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
     console.print(f"wrote {written}: {summary}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from cacdata.describe.atomic import replacing
 from cacdata.describe.package import DataPackage
 from cacdata.share.exports.fields import columns, frames
 
@@ -13,9 +15,14 @@ DUCKDB_TYPES = {"string": "VARCHAR", "date": "DATE", "integer": "BIGINT", "numbe
 
 
 def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
-    data = frames(package)
+    data = frames(package)  # read (and so check) every table before anything is written
+    with replacing(out) as temporary:
+        temporary.unlink()  # DuckDB creates its file itself; an empty one is not a database
+        _write(package, data, temporary)
+    return [out]
+
+
+def _write(package: DataPackage, data: dict[str, pd.DataFrame], out: Path) -> None:
     with duckdb.connect(str(out)) as db:
         for name, table in package.tables.items():
             definitions = []
@@ -34,7 +41,6 @@ def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
             db.execute(f"COMMENT ON TABLE {_name(name)} IS {_literal(table.description)}")
             for column in columns(table):
                 db.execute(f"COMMENT ON COLUMN {_name(name)}.{_name(column.name)} IS {_literal(column.description)}")
-    return [out]
 
 
 def _name(identifier: str) -> str:

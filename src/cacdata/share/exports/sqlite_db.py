@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import sqlite_utils
 
+from cacdata.describe.atomic import replacing
 from cacdata.describe.package import DataPackage
 from cacdata.share.exports.fields import columns, foreign_keys, frames, plain_records
 
@@ -25,11 +27,15 @@ FIELDS_TABLE = "_cacdata_fields"
 
 
 def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
+    data = frames(package)  # read (and so check) every table before anything is written
+    with replacing(out) as temporary:
+        _write(package, data, temporary)
+    return [out]
+
+
+def _write(package: DataPackage, data: dict[str, pd.DataFrame], out: Path) -> None:
     db = sqlite_utils.Database(out)
     db.execute("PRAGMA foreign_keys = ON")
-    data = frames(package)
     for name, table in package.tables.items():
         cols = columns(table)
         db[name].create(  # type: ignore[union-attr]
@@ -59,4 +65,3 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
     )
     db.execute("VACUUM")
     db.close()
-    return [out]

@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # no screen: draw to files only
 
 from matplotlib.figure import Figure
 
+from cacdata.describe.atomic import check_target, replacing
 from cacdata.describe.package import DataPackage
 
 FORMATS = (".png", ".svg", ".html")
@@ -26,11 +27,16 @@ def save(figure: Figure, out: Path, title: str, rows: list[list[str]], header: l
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as temporary:  # the old picture stays whole until the new one is complete
+        _write(figure, temporary, suffix, title, rows, header)
+    return out
+
+
+def _write(figure: Figure, out: Path, suffix: str, title: str, rows: list[list[str]], header: list[str]) -> None:
     if suffix == ".png":
-        figure.savefig(out, dpi=110, metadata={"Software": None})
+        figure.savefig(out, format="png", dpi=110, metadata={"Software": None})
     elif suffix == ".svg":
-        figure.savefig(out, metadata={"Date": None, "Creator": None})
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     else:
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -44,13 +50,15 @@ def save(figure: Figure, out: Path, title: str, rows: list[list[str]], header: l
             f"<table><thead><tr>{head}</tr></thead><tbody>\n{table}</tbody></table></body></html>\n",
             encoding="utf-8",
         )
-    return out
 
 
 def draw_and_save(picture: str, package: DataPackage, out: Path) -> tuple[Path, str]:
     """Draw ``timeline`` or ``network`` from the package's tables and save it; returns the file and a summary."""
     from cacdata.read.frames import read_table
 
+    if out.suffix.lower() not in FORMATS:
+        raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
+    check_target(out, package)  # before any drawing: the parent must exist, the package is never written
     if picture == "timeline":
         from cacdata.share.pictures.timeline import draw_timeline
         from cacdata.share.pictures.timeline import rows as timeline_rows
