@@ -51,6 +51,30 @@ def replacing(target: Path) -> Iterator[Path]:
                 sidecar.unlink()
 
 
+@contextlib.contextmanager
+def all_or_nothing(paths: list[Path], new: tuple[Path, str] | None = None) -> Iterator[None]:
+    """Changes to ``paths`` in the block stand together: on any error, each is put back as it was.
+
+    Files that did not exist are removed again; the others get their old bytes back, atomically; files
+    matching ``new`` (a folder and a glob pattern) that appear in the block are removed. A ``release`` that
+    fails midway so leaves no file with the new version, and can simply be run again.
+    """
+    before = {path: path.read_bytes() if path.is_file() else None for path in paths}
+    existing = set(new[0].glob(new[1])) if new is not None else set()
+    try:
+        yield
+    except BaseException:
+        if new is not None:
+            before.update({path: None for path in set(new[0].glob(new[1])) - existing if path not in before})
+        for path, data in before.items():
+            with contextlib.suppress(OSError):  # put back all that can be; the error that stopped us is raised
+                if data is None:
+                    path.unlink(missing_ok=True)
+                elif not path.is_file() or path.read_bytes() != data:
+                    write_bytes(path, data)
+        raise
+
+
 def write_bytes(target: Path, data: bytes) -> Path:
     """``target`` holds ``data`` in full, or keeps what it held."""
     with replacing(target) as temporary:

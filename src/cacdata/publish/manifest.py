@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cacdata.describe.atomic import write_text
 from cacdata.describe.package import DataPackage
 from cacdata.describe.stamp import file_stamp
 from cacdata.publish.versioning import parse_version
@@ -43,7 +44,7 @@ def manifest_of(package: DataPackage, released: date) -> Manifest:
 def write_manifest(repo: Path, manifest: Manifest) -> Path:
     path = repo / RELEASES / f"{manifest.version}.json"
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n")
+    write_text(path, json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n")
     return path
 
 

@@ -18,12 +18,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cacdata.describe.atomic import all_or_nothing, write_text
 from cacdata.describe.copies import resolve_side
-from cacdata.describe.package import DataPackage, PackageError
+from cacdata.describe.package import DESCRIPTOR, DataPackage, PackageError
 from cacdata.describe.stamp import stamp, write_descriptor
 from cacdata.publish.archive import checksums, write_data_zip
 from cacdata.publish.diff import PackageDiff, compare
-from cacdata.publish.manifest import manifest_of, read_manifests, write_manifest
+from cacdata.publish.manifest import RELEASES, manifest_of, read_manifests, write_manifest
 from cacdata.publish.versioning import SchemaChange, bump_level, compare_schemas, required_level
 
 UNRELEASED = "## [Unreleased]"
@@ -85,17 +86,33 @@ def plan(repo: Path, version: str, texts: Path | None = None) -> tuple[str, list
 
 
 def release(repo: Path, version: str, today: date, texts: Path | None = None, build: bool = True) -> Release:
+    """Check, then write every file a release changes, all or nothing: a failure midway puts each one back."""
     previous, changes, diff = plan(repo, version, texts)
-    package = DataPackage.open(repo)
-    package.descriptor["version"] = version
-    write_descriptor(package)
-    _set_citation_version(repo / "CITATION.cff", version, today)
-    _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
-    stamp(DataPackage.open(repo))
-    write_manifest(repo, manifest_of(DataPackage.open(repo), today))
-    _refresh_codebook(repo)
-    dist = _build(repo, version) if build else []
+    with all_or_nothing(_release_writes(repo, version), new=(repo / "dist", f"cacdata-{version}*")):
+        package = DataPackage.open(repo)
+        package.descriptor["version"] = version
+        write_descriptor(package)
+        _set_citation_version(repo / "CITATION.cff", version, today)
+        _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
+        stamp(DataPackage.open(repo))
+        write_manifest(repo, manifest_of(DataPackage.open(repo), today))
+        _refresh_codebook(repo)
+        dist = _build(repo, version) if build else []
     return Release(version, previous, changes, diff, dist)
+
+
+def _release_writes(repo: Path, version: str) -> list[Path]:
+    """Every file ``release`` may write, so that a failure can put each back."""
+    dist = repo / "dist"
+    built = [*dist.glob(f"cacdata-{version}*"), dist / "SHA256SUMS"] if dist.is_dir() else []
+    return [
+        repo / DESCRIPTOR,
+        repo / "CITATION.cff",
+        repo / "CHANGELOG.md",
+        repo / RELEASES / f"{version}.json",
+        repo / CODEBOOK,
+        *built,
+    ]
 
 
 def _check_release_files(repo: Path) -> None:
@@ -113,7 +130,7 @@ def _refresh_codebook(repo: Path) -> None:
 
     path = repo / CODEBOOK
     if path.is_file():
-        path.write_text(render_codebook(DataPackage.open(repo)), encoding="utf-8")
+        write_text(path, render_codebook(DataPackage.open(repo)))
 
 
 def _released_schemas(repo: Path, version: str) -> dict[str, dict[str, Any]]:
@@ -130,7 +147,7 @@ def _set_citation_version(path: Path, version: str, today: date) -> None:
     text, dated = re.subn(r"(?m)^date-released: .*$", f'date-released: "{today.isoformat()}"', text)
     if not (found and dated):
         raise ReleaseError(f"{path}: needs 'version:' and 'date-released:' lines")
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
 
 
 def _move_unreleased(path: Path, version: str, today: date, previous: str, diff: PackageDiff) -> None:
@@ -143,7 +160,7 @@ def _move_unreleased(path: Path, version: str, today: date, previous: str, diff:
     data = f"### Data\n\n{_counts(diff, previous, version)}\n"
     notes = f"{notes.strip()}\n\n" if notes.strip() else ""
     section = f"## [{version}] - {today.isoformat()}\n\n{notes}{data}"
-    path.write_text(f"{head}{UNRELEASED}\n\n{section}{rest}", encoding="utf-8")
+    write_text(path, f"{head}{UNRELEASED}\n\n{section}{rest}")
 
 
 def _counts(diff: PackageDiff, previous: str, version: str) -> str:
@@ -169,5 +186,5 @@ def _build(repo: Path, version: str) -> list[Path]:
     files = sorted(p for p in dist.glob("cacdata-*") if version in p.name)
     files.append(write_data_zip(repo, version, dist))
     files = sorted(set(files))
-    (dist / "SHA256SUMS").write_text(checksums((f.name, f.read_bytes()) for f in files), encoding="utf-8")
+    write_text(dist / "SHA256SUMS", checksums((f.name, f.read_bytes()) for f in files))
     return [*files, dist / "SHA256SUMS"]
