@@ -6,10 +6,9 @@ letters, ``..``) are refused, as is anything that would unpack to far more than 
 
 from __future__ import annotations
 
-import io
+import os
 import shutil
 import subprocess
-import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -21,8 +20,11 @@ from cacdata.describe.package import DESCRIPTOR, PackageError
 # git archive takes only what the package is made of; the descriptor names no other folders.
 PACKAGE_PATHS = (DESCRIPTOR, "schemas", "data")
 
-# A release zip is a few megabytes; refuse anything that would unpack to far more (a zip bomb).
-MAX_UNPACKED_BYTES = 1 << 30
+# A release zip is a few megabytes and a few dozen files; refuse anything far larger before unpacking a byte
+# (a zip bomb, or 200,000 empty members). Sizes are the declared ones, which zipfile enforces while reading.
+MAX_UNPACKED_BYTES = 256 * 2**20
+MAX_MEMBER_BYTES = 64 * 2**20  # comparing a table takes about ten times its size in memory
+MAX_MEMBERS = 10_000
 
 
 class UnpackError(PackageError):
@@ -64,8 +66,7 @@ def unzip(archive: Path, destination: Path) -> Path:
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
-            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-                raise UnpackError(f"{archive}: unpacks to more than {MAX_UNPACKED_BYTES} bytes; refused")
+            _check_members(archive, members)
             for member in members:
                 target = _member_target(destination, member.filename, archive)
                 if member.is_dir():
@@ -79,32 +80,89 @@ def unzip(archive: Path, destination: Path) -> Path:
     return _package_in(destination, str(archive))
 
 
+def _check_members(archive: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip with too many members, too large a member or total, or a member listed twice."""
+    if len(members) > MAX_MEMBERS:
+        raise UnpackError(f"{archive}: {len(members)} members; the limit is {MAX_MEMBERS}; refused")
+    largest = max(members, key=lambda member: member.file_size, default=None)
+    if largest is not None and largest.file_size > MAX_MEMBER_BYTES:
+        raise UnpackError(
+            f"{archive}: member {largest.filename!r} unpacks to {largest.file_size} bytes; "
+            f"the limit is {MAX_MEMBER_BYTES}; refused"
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise UnpackError(f"{archive}: unpacks to {total} bytes; the limit is {MAX_UNPACKED_BYTES}; refused")
+    seen: set[str] = set()
+    for member in members:
+        name = member.filename.replace("\\", "/").rstrip("/")
+        if name in seen:
+            raise UnpackError(f"{archive}: member {member.filename!r} is listed twice; refused (which one is meant?)")
+        seen.add(name)
+
+
 def _git_export(ref: str, repo: Path, destination: Path) -> Path:
-    """Write the package as it is at ``ref`` into ``destination``, through ``git archive``."""
+    """Write the package as it is at ``ref`` into ``destination``, blob by blob, running nothing ``repo`` configures.
+
+    ``git archive`` would apply the filters and attributes a repository configures (a smudge or textconv
+    command runs); ``ls-tree`` and ``cat-file`` read the stored bytes as they are, and ``GIT_SAFE`` turns off
+    every other hook a read could reach. Only regular files are written; their count and size are bounded.
+    """
     if ref.startswith("-"):
         raise UnpackError(f"{ref}: not a git ref")
-    commit = _git(repo, ["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], f"no commit {ref!r}").strip()
-    archive = _git(repo, ["archive", "--format=tar", commit.decode(), *PACKAGE_PATHS], f"cannot export {ref!r}")
-    try:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as bundle:
-            for member in bundle.getmembers():
-                target = _member_target(destination, member.name, Path(ref))
-                if member.isdir():
-                    target.mkdir(parents=True, exist_ok=True)
-                elif member.isfile():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    extracted = bundle.extractfile(member)
-                    assert extracted is not None  # a regular file always has content
-                    target.write_bytes(extracted.read())
-                # symlinks and other kinds are skipped: a package is plain files
-    except tarfile.TarError as error:
-        raise UnpackError(f"{ref}: cannot unpack git's archive ({error})") from None
+    commit = _git(
+        repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], f"no commit {ref!r}"
+    )
+    listing = _git(
+        repo, ["ls-tree", "-r", "-l", "-z", commit.decode().strip(), "--", *PACKAGE_PATHS], f"cannot list {ref!r}"
+    )
+    blobs: list[tuple[str, str]] = []
+    total = 0
+    for entry in filter(None, listing.split(b"\0")):
+        info, _, raw_name = entry.partition(b"\t")
+        mode, kind, blob, size = info.decode().split()
+        if kind != "blob" or mode not in ("100644", "100755"):
+            continue  # symlinks and submodules are skipped: a package is plain files
+        total += int(size)
+        if len(blobs) >= MAX_MEMBERS or total > MAX_UNPACKED_BYTES:
+            raise UnpackError(f"{ref}: more than {MAX_MEMBERS} files or {MAX_UNPACKED_BYTES} bytes; refused")
+        blobs.append((blob, raw_name.decode("utf-8", errors="surrogateescape")))
+    for blob, name in blobs:
+        target = _member_target(destination, name, Path(ref))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_git(repo, ["cat-file", "blob", blob], f"cannot read {name!r} at {ref!r}"))
     return _package_in(destination, f"{ref} in {repo}")
 
 
+# Reading a ref must run nothing the repository configures: no filters, textconv, hooks or fsmonitor, no
+# system or global configuration, no prompts, no replace refs, no pager.
+GIT_SAFE = (
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+    "-c",
+    "core.attributesFile=/dev/null",
+    "-c",
+    "core.pager=cat",
+    "--no-replace-objects",
+)
+GIT_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
+
+
 def _git(repo: Path, args: list[str], failure: str) -> bytes:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | GIT_ENV
     try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", *GIT_SAFE, "-C", str(repo), *args], capture_output=True, check=False, env=environment
+        )
     except FileNotFoundError:
         raise UnpackError("git is not installed; cannot read a git ref") from None
     if done.returncode != 0:
