@@ -393,6 +393,26 @@ def _symlink_out(root: Path) -> Refused:
     return Refused("outside the package")
 
 
+def _json_edit(file: str, change: Callable[[str], str], names: str) -> Callable[[Path], Refused]:
+    def mutate(root: Path) -> Refused:
+        path = root / file
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return Refused(names)
+
+    return mutate
+
+
+def _duplicate_constraints(text: str) -> str:
+    """A second ``constraints`` after the pattern's, which would silently drop the pattern."""
+    return text.replace('"constraints": {', '"constraints": {}, "constraints": {', 1)
+
+
+def _named_pipe(root: Path) -> Refused:
+    csv_path(root, "quotes").unlink()
+    os.mkfifo(csv_path(root, "quotes"))
+    return Refused("named pipe")
+
+
 FAULTS: list[Fault] = [
     Fault("duplicate primary key", _duplicate_key, frozenset({"unique-error"})),
     *[
@@ -462,4 +482,24 @@ FAULTS: list[Fault] = [
     Fault("descriptor not JSON", _descriptor_not_json, refused=True),
     Fault("remote profile", _remote_profile, refused=True),
     Fault("symlink leaving the package", _symlink_out, refused=True),
+    Fault(
+        "JSON nested 100,000 deep",
+        _json_edit(
+            "schemas/events.schema.json",
+            lambda t: t.replace("{", '{"x": ' + "[" * 10**5 + "]" * 10**5 + ",", 1),
+            "nested deeper than",
+        ),
+        refused=True,
+    ),
+    Fault(
+        "number of 5,000 digits",
+        _json_edit("datapackage.json", lambda t: t.replace("{", '{"n": ' + "9" * 5000 + ",", 1), "the limit is 100"),
+        refused=True,
+    ),
+    Fault(
+        "duplicate key in a schema",
+        _json_edit("schemas/events.schema.json", _duplicate_constraints, "'constraints' appears twice"),
+        refused=True,
+    ),
+    Fault("named pipe in place of a CSV", _named_pipe, refused=True),
 ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -19,6 +21,8 @@ BUNDLE_DIR = "package"  # where the wheel carries datapackage.json, schemas/ and
 # Bounds on what is read from a package someone else made; a larger file is refused, not read.
 MAX_JSON_BYTES = 10 * 2**20
 MAX_CSV_BYTES = 2 * 2**30
+MAX_JSON_DEPTH = 64  # a descriptor or schema nests about six deep; Python's parser overflows near 1,000
+MAX_NUMBER_DIGITS = 100  # Python refuses to read integers of more than 4,300 digits, with a ValueError
 
 # The only remote addresses a descriptor may name where a validator would otherwise fetch them.
 STANDARD_PROFILES = frozenset(
@@ -91,6 +95,7 @@ class DataPackage:
         if not self.descriptor_path.exists():
             raise PackageError(f"{self.descriptor_path}: no such file; expected a data package here")
         self.inside(DESCRIPTOR, "the descriptor")
+        regular_file(self.descriptor_path)
         self.descriptor: dict[str, Any] = _read_json(self.descriptor_path)
         if not isinstance(self.descriptor, dict) or not isinstance(self.descriptor.get("resources"), list):
             raise PackageError(f"{self.descriptor_path}: has no list of 'resources'")
@@ -127,13 +132,16 @@ class DataPackage:
         for resource in self.descriptor["resources"]:
             name = resource.get("name", "?")
             schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
-            if not schema_path.is_file():
+            if not schema_path.exists():
                 raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing")
+            regular_file(schema_path)
             schema = _read_json(schema_path)
             if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
                 raise PackageError(f"{schema_path}: schema of resource '{name}' has no list of 'fields'")
             self._refuse_remote(schema, f"the schema of resource '{name}'")
             csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
+            if csv_path.exists():
+                regular_file(csv_path)
             if csv_path.is_file() and csv_path.stat().st_size > MAX_CSV_BYTES:
                 raise PackageError(f"{csv_path}: {csv_path.stat().st_size} bytes; the limit is {MAX_CSV_BYTES}")
             tables[name] = Table(
@@ -186,12 +194,75 @@ class DataPackage:
                 raise PackageError(f"{self.descriptor_path}: {what} names a remote {key} {value!r}; it is not fetched")
 
 
+def regular_file(path: Path) -> None:
+    """Refuse, without opening it, anything but a regular file: a named pipe or a device would block a read."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
+        raise PackageError(f"{path}: is {kind}, not a regular file; refused unread")
+
+
+class _Refused(ValueError):
+    """JSON that parses but must not be used: a key twice in one object, a number too long to be data."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Refused(f"the key {key!r} appears twice in one object; the last would silently win")
+        seen[key] = value
+    return seen
+
+
+def _bounded_number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise _Refused(f"a number of {len(text)} characters; the limit is {MAX_NUMBER_DIGITS}")
+        return kind(text)
+
+    return parse
+
+
+def _no_constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a JSON number")
+
+
+# Strings (skipped whole, so brackets inside them do not count) and brackets, to measure nesting unparsed.
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for match in _JSON_NESTING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
 def _read_json(path: Path) -> Any:
+    """A descriptor or schema, bounded in size, nesting and number length; duplicate keys are refused."""
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise PackageError(f"{path}: {size} bytes; the limit for a descriptor or schema is {MAX_JSON_BYTES}")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if _too_deep(text):
+            raise _Refused(f"nested deeper than {MAX_JSON_DEPTH} levels, the limit")
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_int=_bounded_number(int),
+            parse_float=_bounded_number(float),
+            parse_constant=_no_constant,
+        )
+    except _Refused as error:
+        raise PackageError(f"{path}: refused: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PackageError(f"{path}: not valid UTF-8 JSON ({error})") from None
 
