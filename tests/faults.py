@@ -407,6 +407,21 @@ def _duplicate_constraints(text: str) -> str:
     return text.replace('"constraints": {', '"constraints": {}, "constraints": {', 1)
 
 
+def _set_pattern(pattern: str, names: str) -> Callable[[Path], Refused]:
+    """Give entities.wikidata_qid another pattern."""
+
+    def mutate(root: Path) -> Refused:
+        def change(schema: dict[str, object]) -> None:
+            fields = schema["fields"]
+            assert isinstance(fields, list)
+            next(f for f in fields if f["name"] == "wikidata_qid")["constraints"]["pattern"] = pattern
+
+        edit_json(root / "schemas" / "entities.schema.json", change)
+        return Refused(names)
+
+    return mutate
+
+
 def _named_pipe(root: Path) -> Refused:
     csv_path(root, "quotes").unlink()
     os.mkfifo(csv_path(root, "quotes"))
@@ -502,4 +517,6 @@ FAULTS: list[Fault] = [
         refused=True,
     ),
     Fault("named pipe in place of a CSV", _named_pipe, refused=True),
+    Fault("catastrophic pattern (Q+)+R", _set_pattern("(Q+)+R", "exponential time"), refused=True),
+    Fault("invalid regular expression", _set_pattern("Q[1-9", "not a valid regular expression"), refused=True),
 ]

@@ -139,6 +139,7 @@ class DataPackage:
             if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
                 raise PackageError(f"{schema_path}: schema of resource '{name}' has no list of 'fields'")
             self._refuse_remote(schema, f"the schema of resource '{name}'")
+            _check_patterns(schema, schema_path)
             csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
             if csv_path.exists():
                 regular_file(csv_path)
@@ -192,6 +193,21 @@ class DataPackage:
                 not isinstance(value, str) or ("://" in value and value not in STANDARD_PROFILES)
             ):
                 raise PackageError(f"{self.descriptor_path}: {what} names a remote {key} {value!r}; it is not fetched")
+
+
+def _check_patterns(schema: dict[str, Any], path: Path) -> None:
+    """Every ``pattern`` constraint compiles and runs in linear time (``describe.patterns``), or is refused."""
+    from cacdata.describe.patterns import PatternError, check_pattern
+
+    for field in schema["fields"]:
+        constraints = field.get("constraints") if isinstance(field, dict) else None
+        if isinstance(constraints, dict) and "pattern" in constraints:
+            try:
+                check_pattern(constraints["pattern"])
+            except PatternError as error:
+                raise PackageError(
+                    f"{path}: field {field.get('name')!r}: the pattern {constraints['pattern']!r} {error}; refused"
+                ) from None
 
 
 def regular_file(path: Path) -> None:
