@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -366,6 +367,30 @@ def _stamp_missing(root: Path) -> Expected:
     return Expected("stamp-missing", "entities", "datapackage.json", None, None)
 
 
+def _unverifiable_stamp(hash_of: Callable[[bytes], str], size: Callable[[int], object]) -> Mutation:
+    """Edit events.csv, then record a stamp in a form that cannot be checked (as a hostile copy would)."""
+
+    def mutate(root: Path) -> Expected:
+        key, _ = first_filled(root, "events", "notes")
+        set_cell(root, "events", key, "notes", "Edited by hand.")
+        data = csv_path(root, "events").read_bytes()
+
+        def change(descriptor: dict[str, object]) -> None:
+            resources = descriptor["resources"]
+            assert isinstance(resources, list)
+            events = next(r for r in resources if r["name"] == "events")
+            events["hash"], events["bytes"] = hash_of(data), size(len(data))
+
+        edit_json(root / "datapackage.json", change)
+        return Expected("stamp-unverifiable", "events", "datapackage.json", None, None)
+
+    return mutate
+
+
+def _digest(algorithm: str, prefix: str) -> Callable[[bytes], str]:
+    return lambda data: prefix + hashlib.new(algorithm, data).hexdigest()
+
+
 def _rows_out_of_order(root: Path) -> Expected:
     header, rows = read(root, "sources")
     rows[0], rows[1] = rows[1], rows[0]
@@ -491,6 +516,15 @@ FAULTS: list[Fault] = [
     Fault("no final newline", _no_final_newline),
     Fault("CSV changed without a new stamp", _changed_without_stamp, frozenset({"byte-count"}), restamp=False),
     Fault("stamp missing", _stamp_missing, restamp=False),
+    Fault("empty stamp", _unverifiable_stamp(lambda data: "", lambda size: 0), restamp=False),
+    *[
+        Fault(
+            f"stamp in another algorithm {prefix}",
+            _unverifiable_stamp(_digest(algorithm, prefix), lambda size: size),
+            restamp=False,
+        )
+        for algorithm, prefix in (("sha512", "sha512:"), ("sha1", "sha1:"), ("md5", "md5:"), ("sha256", "SHA256:"))
+    ],
     Fault("version mismatch between package files", _version_mismatch),
     Fault("resource file missing", _resource_file_missing, frozenset({"foreign-key", "citation-target"})),
     Fault("schema file missing", _schema_file_missing, refused=True),
