@@ -404,14 +404,25 @@ def serve(
     import tempfile
 
     try:
+        import datasette  # noqa: F401 - the serve extra, checked before any work
+        import sqlite_utils  # noqa: F401
+
+        from cacdata.share.serve import binds_every_interface
         from cacdata.share.serve import serve as run
     except ImportError as error:
         typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[serve]'", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     package = _open(path)
+    if binds_every_interface(host):
+        typer.echo(
+            f"warning: --host {host} listens beyond this machine: anyone who can reach it on port {port} can "
+            "browse the data; use --host 127.0.0.1 to keep it local",
+            err=True,
+        )
     with tempfile.TemporaryDirectory(prefix="cacdata-serve-") as folder:
         typer.echo(f"Serving cacdata {package.version} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-        raise typer.Exit(run(package, Path(folder), host, port))
+        code = run(package, Path(folder), host, port)
+    raise typer.Exit(code)
 
 
 PictureOut = Annotated[Path, typer.Option("--out", help="FILE.png, FILE.svg or FILE.html.")]
