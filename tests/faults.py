@@ -447,6 +447,30 @@ def _set_pattern(pattern: str, names: str) -> Callable[[Path], Refused]:
     return mutate
 
 
+def _stray_cr(root: Path) -> Refused:
+    edit_bytes(root, "events", 5, lambda line: line.replace(b",", b",\r", 1))
+    return Refused("line 5 holds a carriage return (CR) that ends no line")
+
+
+def _old_mac_line_endings(root: Path) -> Refused:
+    path = csv_path(root, "events")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    return Refused("uses CR (old Mac) line endings")
+
+
+def _huge_cell(root: Path) -> Refused:
+    set_cell(root, "events", None, "notes", "x" * (2**20 + 1))
+    return Refused("line 2 is longer than 1048576 bytes")
+
+
+def _blank_lines_appended(root: Path) -> Refused:
+    path = csv_path(root, "events")
+    data = path.read_bytes()
+    path.write_bytes(data + b"\n" * 1500)
+    first = data.count(b"\n") + 1
+    return Refused(f"more than 1000 blank lines, the first at line {first}")
+
+
 def _named_pipe(root: Path) -> Refused:
     csv_path(root, "quotes").unlink()
     os.mkfifo(csv_path(root, "quotes"))
@@ -551,6 +575,10 @@ FAULTS: list[Fault] = [
         refused=True,
     ),
     Fault("named pipe in place of a CSV", _named_pipe, refused=True),
+    Fault("stray CR in a row", _stray_cr, refused=True),
+    Fault("old-Mac CR line endings", _old_mac_line_endings, refused=True),
+    Fault("cell of more than 1 MiB", _huge_cell, refused=True),
+    Fault("1,500 blank lines appended", _blank_lines_appended, refused=True),
     Fault("catastrophic pattern (Q+)+R", _set_pattern("(Q+)+R", "exponential time"), refused=True),
     Fault("invalid regular expression", _set_pattern("Q[1-9", "not a valid regular expression"), refused=True),
 ]

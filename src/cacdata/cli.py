@@ -103,7 +103,12 @@ def tables(path: PackageOption = None) -> None:
     """
     package = _open(path)  # rows are counted with the csv module: listing the tables needs no pandas
     for name, table in package.tables.items():
-        typer.echo(f"{name:<14}{table.row_count():>6}  {table.description}")
+        try:
+            count = table.row_count()
+        except (PackageError, OSError) as error:
+            typer.echo(f"error: {_os_message(error)}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        typer.echo(f"{name:<14}{count:>6}  {table.description}")
 
 
 @app.command()

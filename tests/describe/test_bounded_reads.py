@@ -11,7 +11,7 @@ import pytest
 
 from cacdata.describe.package import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 
-from faults import copy_package
+from faults import copy_package, set_cell
 
 COMMAND = "from cacdata.cli import app; app()"
 
@@ -61,3 +61,29 @@ def test_a_named_pipe_is_refused_without_opening_it(file: str, command: str, tmp
     done = run(command, *([str(root)] if command == "validate" else ["--path", str(root)]))
     assert done.returncode == 2, done.stderr
     assert "is a named pipe, not a regular file" in done.stderr and file.split("/")[-1] in done.stderr
+
+
+def test_tables_on_a_cell_over_128_kib_is_a_message(tmp_path: Path) -> None:
+    root = copy_package(tmp_path / "package")
+    set_cell(root, "events", None, "notes", "x" * 200_000)
+    done = run("tables", "--path", str(root))
+    assert done.returncode == 2 and "events.csv: line 2: cannot be read as CSV" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_two_million_blank_lines_are_named_as_such(tmp_path: Path) -> None:
+    root = copy_package(tmp_path / "package")
+    path = root / "data" / "events.csv"
+    lines = path.read_bytes().count(b"\n")
+    with path.open("ab") as handle:
+        handle.write(b"\n" * 2_000_000)
+    done = run("validate", str(root))
+    assert done.returncode == 2, done.stderr
+    assert f"more than 1000 blank lines, the first at line {lines + 1}" in done.stderr
+
+
+def test_a_50_mib_cell_is_named_as_such(tmp_path: Path) -> None:
+    root = copy_package(tmp_path / "package")
+    set_cell(root, "events", None, "notes", "x" * 50 * 2**20)
+    done = run("validate", str(root))
+    assert done.returncode == 2 and "line 2 is longer than 1048576 bytes" in done.stderr, done.stderr

@@ -83,7 +83,15 @@ class Table:
     def row_count(self) -> int:
         """Data rows in the CSV file, counted without pandas (blank lines skipped, as ``pandas.read_csv`` does)."""
         with self.csv_path.open(encoding="utf-8", newline="") as handle:
-            return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
+            reader = csv.reader(handle)
+            try:
+                return max(sum(1 for row in reader if row) - 1, 0)
+            except csv.Error as error:  # a cell over the csv module's limit, a stray CR
+                raise PackageError(
+                    f"{self.csv_path}: line {reader.line_num}: cannot be read as CSV ({error})"
+                ) from None
+            except UnicodeDecodeError as error:
+                raise PackageError(f"{self.csv_path}: not valid UTF-8 ({error.reason})") from None
 
 
 class DataPackage:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from cacdata.describe.csv_lines import read_all_rows
+from cacdata.describe.csv_lines import check_shape, read_all_rows
 from cacdata.describe.package import DataPackage
 from cacdata.validation import tabular
 from cacdata.validation.cells import check_cells
@@ -44,7 +44,8 @@ def validate(
     Raises ``PackageError`` when the package cannot be read at all (a usage error, not a data fault).
     """
     package = DataPackage.open(path)
-    package.tables  # noqa: B018 - reading every schema up front turns a broken descriptor into PackageError
+    for table in package.tables.values():  # reading every schema up front turns a broken one into PackageError
+        check_shape(table.csv_path)  # and no engine is handed a file it would choke or drown on
     today = today or date.today()
     report: Report | None = None
     reason = ""

@@ -300,7 +300,10 @@ def _check_header(table: Table) -> None:
             sample = [line for _, line in zip(range(100), handle, strict=False)]
     except (OSError, UnicodeDecodeError):
         raise Unsupported(f"{table.name}: cannot be read as UTF-8 text") from None
-    header = next(csv.reader(io.StringIO("".join(sample))), [])
+    try:
+        header = next(csv.reader(io.StringIO("".join(sample))), [])
+    except csv.Error:  # e.g. CR line endings: the file checks name the fault
+        raise Unsupported(f"{table.name}: the header cannot be read as CSV") from None
     if header != table.field_names:
         raise Unsupported(f"{table.name}: the header differs from the schema's field names")
     try:
