@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGELOG.md")
@@ -471,6 +472,26 @@ def _blank_lines_appended(root: Path) -> Refused:
     return Refused(f"more than 1000 blank lines, the first at line {first}")
 
 
+def _schema_edit(table: str, change: Callable[[dict[str, Any]], None], names: str) -> Callable[[Path], Refused]:
+    def mutate(root: Path) -> Refused:
+        edit_json(root / "schemas" / f"{table}.schema.json", change)  # type: ignore[arg-type]
+        return Refused(names)
+
+    return mutate
+
+
+def _descriptor_edit(change: Callable[[dict[str, Any]], None], names: str) -> Callable[[Path], Refused]:
+    def mutate(root: Path) -> Refused:
+        edit_json(root / "datapackage.json", change)  # type: ignore[arg-type]
+        return Refused(names)
+
+    return mutate
+
+
+def _field(name: str, change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda schema: change(next(f for f in schema["fields"] if f["name"] == name))
+
+
 def _named_pipe(root: Path) -> Refused:
     csv_path(root, "quotes").unlink()
     os.mkfifo(csv_path(root, "quotes"))
@@ -576,6 +597,63 @@ FAULTS: list[Fault] = [
     ),
     Fault("named pipe in place of a CSV", _named_pipe, refused=True),
     Fault("stray CR in a row", _stray_cr, refused=True),
+    Fault(
+        "two resources with one name",
+        _descriptor_edit(lambda d: d["resources"][1].update(name="entities"), "resources 1 and 2 are both named"),
+        refused=True,
+    ),
+    Fault(
+        "two resources claiming one file",
+        _descriptor_edit(lambda d: d["resources"][1].update(path="data/entities.csv"), "both claim the file"),
+        refused=True,
+    ),
+    Fault(
+        "field without a name",
+        _schema_edit("quotes", _field("notes", lambda f: f.pop("name")), "field 9 has no name"),
+        refused=True,
+    ),
+    Fault(
+        "foreign key naming no field",
+        _schema_edit("quotes", lambda s: s["foreignKeys"][0].update(fields=["speaker"]), "'speaker', which is not"),
+        refused=True,
+    ),
+    Fault(
+        "foreign key naming no resource",
+        _schema_edit(
+            "quotes", lambda s: s["foreignKeys"][0]["reference"].update(resource="people"), "resource 'people'"
+        ),
+        refused=True,
+    ),
+    Fault(
+        "requiredWith naming no field",
+        _schema_edit(
+            "entities",
+            _field("name_original_lang", lambda f: f.update({"cacdata:requiredWith": "name_orig"})),
+            "must name another field of the table, not 'name_orig'",
+        ),
+        refused=True,
+    ),
+    Fault(
+        "entityTypes as text",
+        _schema_edit(
+            "quotes",
+            _field("speaker_id", lambda f: f.update({"cacdata:entityTypes": "person"})),
+            "cacdata:entityTypes must be a list",
+        ),
+        refused=True,
+    ),
+    Fault(
+        "minimumFill as text",
+        _schema_edit("events", _field("date_end", lambda f: f.update({"cacdata:minimumFill": "most"})), "from 0 to 1"),
+        refused=True,
+    ),
+    Fault(
+        "unknown cacdata key",
+        _schema_edit(
+            "events", _field("date_end", lambda f: f.update({"cacdata:requiredwith": "date_start"})), "unknown key"
+        ),
+        refused=True,
+    ),
     Fault("old-Mac CR line endings", _old_mac_line_endings, refused=True),
     Fault("cell of more than 1 MiB", _huge_cell, refused=True),
     Fault("1,500 blank lines appended", _blank_lines_appended, refused=True),

@@ -67,8 +67,9 @@ class Table:
 
     @property
     def primary_key(self) -> str:
-        (key,) = self.schema["primaryKey"]
-        return str(key)
+        """The one key field; Table Schema allows it as a name or a list of names (checked when read)."""
+        key = self.schema["primaryKey"]
+        return key if isinstance(key, str) else str(key[0])
 
     @property
     def id_prefix(self) -> str:
@@ -136,7 +137,11 @@ class DataPackage:
 
     @cached_property
     def tables(self) -> dict[str, Table]:
+        from cacdata.describe import shape
+
+        shape.check_resources(self.descriptor["resources"], self.descriptor_path)
         tables = {}
+        schema_paths = {}
         for resource in self.descriptor["resources"]:
             name = resource.get("name", "?")
             schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
@@ -147,7 +152,12 @@ class DataPackage:
             if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
                 raise PackageError(f"{schema_path}: schema of resource '{name}' has no list of 'fields'")
             self._refuse_remote(schema, f"the schema of resource '{name}'")
+            shape.check_fields(schema, schema_path)
+            key = shape.as_names(schema.get("primaryKey"))
+            if key is None or len(key) != 1:
+                raise PackageError(f"{schema_path}: must name exactly one primaryKey field, the table's IDs")
             _check_patterns(schema, schema_path)
+            schema_paths[name] = schema_path
             csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
             if csv_path.exists():
                 regular_file(csv_path)
@@ -160,6 +170,9 @@ class DataPackage:
                 csv_path=csv_path,
                 schema=schema,
             )
+        fields_of = {name: table.field_names for name, table in tables.items()}
+        for name, table in tables.items():
+            shape.check_keys(table.schema, schema_paths[name], fields_of, name)
         return tables
 
     @property

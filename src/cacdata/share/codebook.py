@@ -11,6 +11,7 @@ from typing import Any
 
 from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage, Table
+from cacdata.describe.shape import as_names
 from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT
 from cacdata.validation.semantics import ENTITY_TYPES, REQUIRED_WITH
 
@@ -38,18 +39,20 @@ def _table_section(table: Table) -> list[str]:
     if bounds:
         lines.append(f"Expected rows: {bounds.get('minimum', 0)} to {bounds.get('maximum', 'any number')}.")
     for key in table.schema.get("foreignKeys", []):
-        target = key["reference"]["resource"] or table.name
-        lines.append(f"`{key['fields'][0]}` refers to `{target}.{key['reference']['fields'][0]}`.")
+        target = key["reference"].get("resource") or table.name
+        local, remote = as_names(key["fields"]) or [], as_names(key["reference"]["fields"]) or []
+        lines.append(f"`{', '.join(local)}` refers to `{target}.{', '.join(remote)}`.")
     lines += ["", "| field | type | constraints | description | example |", "| --- | --- | --- | --- | --- |"]
     for field in table.fields:
         lines.append(
-            f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {_cell(field['description'])} "
+            f"| `{field['name']}` | {field.get('type', 'string')} | {_constraints(field)} "
+            f"| {_cell(field.get('description', ''))} "
             f"| {_cell(examples.get(field['name'], ''))} |"
         )
     for field in table.fields:
         enum = field.get("constraints", {}).get("enum")
         if enum:
-            meanings = _meanings(field["description"], enum)
+            meanings = _meanings(field.get("description", ""), enum)
             lines += ["", f"Allowed values of `{field['name']}`:", ""]
             lines += [
                 f"- `{value}`" + (f": {meanings[value].strip()}" if meanings.get(value) else "") for value in enum
@@ -82,7 +85,7 @@ def _constraints(field: dict[str, Any]) -> str:
         said.append(f"at most {constraints['maxLength']} characters")
     if "enum" in constraints:
         said.append("one of the allowed values below")
-    if "format" in field and field["type"] == "date":
+    if "format" in field and field.get("type") == "date":
         said.append("YYYY-MM-DD")
     if REQUIRED_WITH in field:
         said.append(f"required when `{field[REQUIRED_WITH]}` is filled")

@@ -19,6 +19,7 @@ from cacdata.validation.files import check_files
 from cacdata.validation.package_files import check_package_files
 from cacdata.validation.references import check_references
 from cacdata.validation.report import Failure, Report
+from cacdata.validation.schema_keys import check_schema_keys
 from cacdata.validation.semantics import check_semantics
 from cacdata.validation.stock import run_frictionless
 
@@ -46,6 +47,7 @@ def validate(
     package = DataPackage.open(path)
     for table in package.tables.values():  # reading every schema up front turns a broken one into PackageError
         check_shape(table.csv_path)  # and no engine is handed a file it would choke or drown on
+    check_schema_keys(package)  # nor a cacdata: key that is mistyped or names nothing
     today = today or date.today()
     report: Report | None = None
     reason = ""

@@ -29,7 +29,7 @@ def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date
     for name, table_rows in rows.items():
         table = package.table(name)
         file = package.relative(table.csv_path)
-        dates = {f["name"] for f in table.fields if f["type"] == "date"}
+        dates = {f["name"] for f in table.fields if f.get("type") == "date"}
         for row in table_rows:
             for column, value in row.cells.items():
                 failures += cell_faults(value, file, name, row.line, column)

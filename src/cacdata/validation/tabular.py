@@ -158,6 +158,7 @@ def _supported(package: DataPackage) -> None:
         for column in fields:
             _supported_field(table, column)
         key = schema.get("primaryKey")
+        key = [key] if isinstance(key, str) else key  # Table Schema allows a name or a list of names
         if not (isinstance(key, list) and len(key) == 1 and key[0] in table.field_names):
             raise Unsupported(f"schema of {table.name!r} has no one-field primary key")
         for fk in schema.get("foreignKeys", []):
