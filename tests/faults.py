@@ -203,6 +203,44 @@ def _last_entity_id(value: str) -> Mutation:
     return mutate
 
 
+def _citation_twice(root: Path) -> Expected:
+    """The last citation again under the next ID: the same fact cited twice."""
+    header, rows = read(root, "citations")
+    copy = {**rows[-1], "citation_id": f"cit-{int(rows[-1]['citation_id'][4:]) + 1:04d}"}
+    write(root, "citations", header, [*rows, copy])
+    return expect("duplicate-record", "citations", len(rows) + 2, "citation_id")
+
+
+def _precision_contradicted(key: str, column: str, value: str) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        line = set_cell(root, "events", key, column, value)
+        return expect("date-precision", "events", line, "date_precision")
+
+    return mutate
+
+
+def _source_twice(root: Path) -> Expected:
+    """src-0007 given src-0006's address: one document recorded as two sources."""
+    _, rows = read(root, "sources")
+    line = set_cell(root, "sources", "src-0007", "url", next(r["url"] for r in rows if r["source_id"] == "src-0006"))
+    return expect("duplicate-record", "sources", line, "source_id")
+
+
+def _participation_twice(root: Path) -> Expected:
+    """The second participation made the same as the first: the same entity in the same role at the same event."""
+    header, rows = read(root, "participants")
+    rows[1] = {**rows[0], "participant_id": rows[1]["participant_id"]}
+    write(root, "participants", header, rows)
+    return expect("duplicate-record", "participants", 3, "participant_id")
+
+
+def _child_before_parent(root: Path) -> Expected:
+    """evt-0009, part of evt-0008 (from 2016-11-07), dated a day before that began."""
+    set_cell(root, "events", "evt-0009", "date_start", "2016-11-06")
+    line = set_cell(root, "events", "evt-0009", "date_end", "2016-11-06")
+    return expect("parent-date", "events", line, "parent_event_id")
+
+
 def _excerpt_one_character(root: Path) -> Expected:
     _, citations = read(root, "citations")
     target = next(c for c in citations if c["source_id"] == "src-0001" and c["locator"] != "address")
@@ -520,7 +558,32 @@ FAULTS: list[Fault] = [
     Fault("wrong prefix for the table", _last_entity_id("evt-0099"), ID_SIDE),
     Fault("required cell emptied", _cell_fault("entities", "name_en", "", "constraint-error", "ent-0002")),
     Fault("QID pattern", _cell_fault("entities", "wikidata_qid", "Q12x", "constraint-error")),
-    Fault("non-http URL", _cell_fault("sources", "url", "javascript:alert(1)", "constraint-error", "src-0006")),
+    Fault(
+        "non-http URL",
+        _cell_fault("sources", "url", "javascript:alert(1)", "constraint-error", "src-0006"),
+        frozenset({"url-address"}),
+    ),
+    Fault("URL without a host", _cell_fault("sources", "url", "https:///etc/passwd", "url-address", "src-0006")),
+    Fault(
+        "URL with a user name and password",
+        _cell_fault("sources", "archive_url", "https://user:secret@example.org/a", "url-address", "src-0006"),
+    ),
+    Fault(
+        "URL into a private network",
+        _cell_fault("sources", "read_at_url", "http://192.168.1.1/admin", "url-address", "src-0006"),
+    ),
+    Fault("citation recorded twice under two IDs", _citation_twice),
+    # src-0007's address-located excerpt no longer stands in the address it was given
+    Fault("source recorded twice under two IDs", _source_twice, frozenset({"excerpt-verbatim"})),
+    Fault("participation recorded twice under two IDs", _participation_twice),
+    Fault(
+        "document read before it was published",
+        _cell_fault("sources", "access_date", "2021-03-01", "access-before-publication", "src-0006"),
+    ),
+    Fault("day precision with two days", _precision_contradicted("evt-0003", "date_end", "2021-03-19")),
+    Fault("not_after with a start", _precision_contradicted("evt-0001", "date_start", "2021-03-01")),
+    Fault("unknown precision with a date", _precision_contradicted("evt-0006", "date_end", "2021-01-01")),
+    Fault("part before the whole", _child_before_parent),
     Fault("citation of an unknown field", _cell_fault("citations", "field", "no_such_field", "citation-field")),
     Fault("excerpt changed by one character", _excerpt_one_character, needs_texts=True),
     Fault("BOM", _bom, frozenset({"incorrect-label"})),

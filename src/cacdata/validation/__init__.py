@@ -13,6 +13,7 @@ from cacdata.describe.csv_lines import check_shape, read_all_rows
 from cacdata.describe.package import DataPackage
 from cacdata.validation import tabular
 from cacdata.validation.cells import check_cells
+from cacdata.validation.consistency import check_consistency
 from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, source_texts
 from cacdata.validation.expectations import check_expectations
 from cacdata.validation.files import check_files
@@ -110,7 +111,7 @@ def _validate_rows(package: DataPackage, today: date) -> Report:
     report.checked.append("cells")
     report.failures += check_references(package, rows)
     report.checked.append("references")
-    report.failures += check_semantics(package, rows)
+    report.failures += check_semantics(package, rows) + check_consistency(package, rows)
     report.checked.append("semantics")
     report.failures += check_expectations(package, rows)
     report.checked.append("expectations")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cacdata.describe.package import DataPackage, Table
+from cacdata.validation import consistency_sql
 from cacdata.validation.cells import ISO_DATE, cell_faults, date_faults
 from cacdata.validation.excerpts import ADDRESS, address_failure
 from cacdata.validation.expectations import MINIMUM_FILL, ROW_COUNT, fill_failure, row_count_failure
@@ -373,6 +374,7 @@ class Engine:
         kept += [c for c in ("record_id", "field", "source_id") if c in names] if table.name == CITATIONS else []
         kept += ["url"] if "url" in names else []
         expressions = [sql_name(c) for c in dict.fromkeys(kept)]
+        expressions += [e for e in consistency_sql.kept(table) if e not in expressions]
         for column in table.fields:
             v = sql_name(column["name"])
             if column.get(MINIMUM_FILL) is not None:
@@ -702,7 +704,7 @@ class Engine:
                     )
             failures += self._cycles(loaded)
             failures += self._entity_types(loaded)
-        return failures
+        return failures + consistency_sql.check(self)
 
     def _cycles(self, loaded: Loaded) -> list[Failure]:
         """Links that never reach a row without a parent: found by following every link at once."""
