@@ -457,6 +457,7 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
 
     console = Console(stderr=True, quiet=quiet)
     package = _open(path)
+    existed = out.exists()
     with console.status(f"Drawing the {picture} ..."):
         try:
             from cacdata.share.pictures import draw_and_save
@@ -468,4 +469,4 @@ def _draw(picture: str, out: Path, path: Path | None, quiet: bool) -> None:
         except (ValueError, PackageError, OSError) as error:
             typer.echo(f"error: {_os_message(error)}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-    console.print(f"wrote {written}: {summary}")
+    console.print(f"{'replaced' if existed else 'wrote'} {written}: {summary}")
