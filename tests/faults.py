@@ -551,8 +551,18 @@ FAULTS: list[Fault] = [
     Fault("uncited record", _uncited_record),
     Fault("malformed date", _cell_fault("events", "date_end", "2021-3-18", "date-format", "evt-0003")),
     Fault("impossible date", _cell_fault("events", "date_start", "2021-02-30", "type-error", "evt-0003")),
-    Fault("end before start", _cell_fault("events", "date_end", "2021-03-17", "date-order", "evt-0003")),
-    Fault("date in the future", _cell_fault("sources", "date_published", "2999-01-01", "future-date")),
+    # a day precision with an end on another day contradicts itself as well
+    Fault(
+        "end before start",
+        _cell_fault("events", "date_end", "2021-03-17", "date-order", "evt-0003"),
+        frozenset({"date-precision"}),
+    ),
+    # a document published in the future was, necessarily, read before it was published
+    Fault(
+        "date in the future",
+        _cell_fault("sources", "date_published", "2999-01-01", "future-date"),
+        frozenset({"access-before-publication"}),
+    ),
     Fault("enum typo", _cell_fault("participants", "role", "actr", "constraint-error")),
     Fault("bad ID pattern", _last_entity_id("ent-01"), ID_SIDE),
     Fault("wrong prefix for the table", _last_entity_id("evt-0099"), ID_SIDE),

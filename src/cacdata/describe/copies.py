@@ -22,8 +22,8 @@ PACKAGE_PATHS = (DESCRIPTOR, "schemas", "data")
 
 # A release zip is a few megabytes and a few dozen files; refuse anything far larger before unpacking a byte
 # (a zip bomb, or 200,000 empty members). Sizes are the declared ones, which zipfile enforces while reading.
-MAX_UNPACKED_BYTES = 256 * 2**20
-MAX_MEMBER_BYTES = 64 * 2**20  # comparing a table takes about ten times its size in memory
+MAX_UNPACKED_BYTES = 128 * 2**20
+MAX_MEMBER_BYTES = 32 * 2**20  # comparing a table takes about ten times its size in memory
 MAX_MEMBERS = 10_000
 
 
