@@ -226,6 +226,13 @@ def _source_twice(root: Path) -> Expected:
     return expect("duplicate-record", "sources", line, "source_id")
 
 
+def _entity_twice(root: Path) -> Expected:
+    """Two entities given one Wikidata item: one organisation recorded twice."""
+    set_cell(root, "entities", "ent-0001", "wikidata_qid", "Q42")
+    line = set_cell(root, "entities", "ent-0002", "wikidata_qid", "Q42")
+    return expect("duplicate-record", "entities", line, "entity_id")
+
+
 def _participation_twice(root: Path) -> Expected:
     """The second participation made the same as the first: the same entity in the same role at the same event."""
     header, rows = read(root, "participants")
@@ -586,6 +593,7 @@ FAULTS: list[Fault] = [
     # src-0007's address-located excerpt no longer stands in the address it was given
     Fault("source recorded twice under two IDs", _source_twice, frozenset({"excerpt-verbatim"})),
     Fault("participation recorded twice under two IDs", _participation_twice),
+    Fault("entity recorded twice under two IDs", _entity_twice),
     Fault(
         "document read before it was published",
         _cell_fault("sources", "access_date", "2021-03-01", "access-before-publication", "src-0006"),
