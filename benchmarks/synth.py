@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "src"))
 from cacdata.describe.package import DataPackage  # noqa: E402 - run as a script from a checkout
 from cacdata.describe.schema import ENTITY_TYPES, ROW_COUNT  # noqa: E402
 from cacdata.describe.stamp import stamp  # noqa: E402
+from cacdata.validation.consistency import ends_before  # noqa: E402
 
 # Rows per event, by table; citations are one per record of the other tables.
 PER_EVENT = {"entities": 1.5, "events": 1.0, "participants": 2.0, "quotes": 0.5, "sources": 1.5}
@@ -239,17 +240,32 @@ def _entities(sizes: dict[str, int], ids: Ids, rng: random.Random) -> Iterator[d
 
 
 def _events(sizes: dict[str, int], ids: Ids, rng: random.Random) -> Iterator[dict[str, str]]:
+    """A part never ends before its parent begins (``parent-date``): such a link is left out."""
+    recent: dict[int, tuple[str, str]] = {}  # the dates of the last rows, where parents are chosen
     for index, row in zip(range(sizes["events"]), _cycle("events"), strict=False):
         row["event_id"] = ids("events", index)
-        row["parent_event_id"] = ids("events", _earlier(rng, index)) if row["parent_event_id"] and index else ""
+        parent = _earlier(rng, index) if row["parent_event_id"] and index else None
+        dates = (row["date_start"], row["date_end"])
+        keep = parent is not None and not ends_before(dates, recent[parent])
+        row["parent_event_id"] = ids("events", parent) if keep and parent is not None else ""
+        recent[index] = dates
+        recent.pop(index - 60, None)
         yield row
 
 
 def _participants(sizes: dict[str, int], ids: Ids, rng: random.Random) -> Iterator[dict[str, str]]:
+    """No entity takes the same role twice at one event (``duplicate-record``)."""
+    event, taken = "", set()
     for index, row in zip(range(sizes["participants"]), _cycle("participants"), strict=False):
         row["participant_id"] = ids("participants", index)
         row["event_id"] = ids("events", index * sizes["events"] // sizes["participants"])
-        row["entity_id"] = ids("entities", rng.randrange(sizes["entities"]))
+        if row["event_id"] != event:
+            event, taken = row["event_id"], set()
+        entity = rng.randrange(sizes["entities"])
+        while (entity, row["role"]) in taken:
+            entity = (entity + 1) % sizes["entities"]
+        taken.add((entity, row["role"]))
+        row["entity_id"] = ids("entities", entity)
         yield row
 
 
@@ -269,8 +285,11 @@ def _quotes(
 
 
 def _sources(sizes: dict[str, int], ids: Ids, rng: random.Random) -> Iterator[dict[str, str]]:
+    templates = len(_templates("sources"))
     for index, row in zip(range(sizes["sources"]), _cycle("sources"), strict=False):
         row["source_id"] = ids("sources", index)
+        if row["url"] and index >= templates:  # each source its own address (``duplicate-record``)
+            row["url"] += f"{'&' if '?' in row['url'] else '?'}copy={index // templates}"
         row["publisher_id"] = ids("entities", rng.randrange(sizes["entities"]))
         yield row
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import json
 import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "CHANGELOG.md")
@@ -201,6 +203,51 @@ def _last_entity_id(value: str) -> Mutation:
     return mutate
 
 
+def _citation_twice(root: Path) -> Expected:
+    """The last citation again under the next ID: the same fact cited twice."""
+    header, rows = read(root, "citations")
+    copy = {**rows[-1], "citation_id": f"cit-{int(rows[-1]['citation_id'][4:]) + 1:04d}"}
+    write(root, "citations", header, [*rows, copy])
+    return expect("duplicate-record", "citations", len(rows) + 2, "citation_id")
+
+
+def _precision_contradicted(key: str, column: str, value: str) -> Mutation:
+    def mutate(root: Path) -> Expected:
+        line = set_cell(root, "events", key, column, value)
+        return expect("date-precision", "events", line, "date_precision")
+
+    return mutate
+
+
+def _source_twice(root: Path) -> Expected:
+    """src-0007 given src-0006's address: one document recorded as two sources."""
+    _, rows = read(root, "sources")
+    line = set_cell(root, "sources", "src-0007", "url", next(r["url"] for r in rows if r["source_id"] == "src-0006"))
+    return expect("duplicate-record", "sources", line, "source_id")
+
+
+def _entity_twice(root: Path) -> Expected:
+    """Two entities given one Wikidata item: one organisation recorded twice."""
+    set_cell(root, "entities", "ent-0001", "wikidata_qid", "Q42")
+    line = set_cell(root, "entities", "ent-0002", "wikidata_qid", "Q42")
+    return expect("duplicate-record", "entities", line, "entity_id")
+
+
+def _participation_twice(root: Path) -> Expected:
+    """The second participation made the same as the first: the same entity in the same role at the same event."""
+    header, rows = read(root, "participants")
+    rows[1] = {**rows[0], "participant_id": rows[1]["participant_id"]}
+    write(root, "participants", header, rows)
+    return expect("duplicate-record", "participants", 3, "participant_id")
+
+
+def _child_before_parent(root: Path) -> Expected:
+    """evt-0009, part of evt-0008 (from 2016-11-07), dated a day before that began."""
+    set_cell(root, "events", "evt-0009", "date_start", "2016-11-06")
+    line = set_cell(root, "events", "evt-0009", "date_end", "2016-11-06")
+    return expect("parent-date", "events", line, "parent_event_id")
+
+
 def _excerpt_one_character(root: Path) -> Expected:
     _, citations = read(root, "citations")
     target = next(c for c in citations if c["source_id"] == "src-0001" and c["locator"] != "address")
@@ -366,6 +413,30 @@ def _stamp_missing(root: Path) -> Expected:
     return Expected("stamp-missing", "entities", "datapackage.json", None, None)
 
 
+def _unverifiable_stamp(hash_of: Callable[[bytes], str], size: Callable[[int], object]) -> Mutation:
+    """Edit events.csv, then record a stamp in a form that cannot be checked (as a hostile copy would)."""
+
+    def mutate(root: Path) -> Expected:
+        key, _ = first_filled(root, "events", "notes")
+        set_cell(root, "events", key, "notes", "Edited by hand.")
+        data = csv_path(root, "events").read_bytes()
+
+        def change(descriptor: dict[str, object]) -> None:
+            resources = descriptor["resources"]
+            assert isinstance(resources, list)
+            events = next(r for r in resources if r["name"] == "events")
+            events["hash"], events["bytes"] = hash_of(data), size(len(data))
+
+        edit_json(root / "datapackage.json", change)
+        return Expected("stamp-unverifiable", "events", "datapackage.json", None, None)
+
+    return mutate
+
+
+def _digest(algorithm: str, prefix: str) -> Callable[[bytes], str]:
+    return lambda data: prefix + hashlib.new(algorithm, data).hexdigest()
+
+
 def _rows_out_of_order(root: Path) -> Expected:
     header, rows = read(root, "sources")
     rows[0], rows[1] = rows[1], rows[0]
@@ -399,24 +470,83 @@ def _string_primary_key_and_a_repeated_id(root: Path) -> Expected:
     return _duplicate_key(root)
 
 
-def _schema_edit(table: str, change: Callable[[dict[str, object]], None], names: str) -> Callable[[Path], Refused]:
-    """A schema whose shape no reader can use: refused with a message naming the schema and ``names``."""
-
+def _json_edit(file: str, change: Callable[[str], str], names: str) -> Callable[[Path], Refused]:
     def mutate(root: Path) -> Refused:
-        edit_json(root / "schemas" / f"{table}.schema.json", change)
+        path = root / file
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
         return Refused(names)
 
     return mutate
 
 
-def _field_of(schema: dict[str, object], name: str) -> dict[str, object]:
-    fields = schema["fields"]
-    assert isinstance(fields, list)
-    return next(f for f in fields if f["name"] == name)
+def _duplicate_constraints(text: str) -> str:
+    """A second ``constraints`` after the pattern's, which would silently drop the pattern."""
+    return text.replace('"constraints": {', '"constraints": {}, "constraints": {', 1)
 
 
-def _drop_name(schema: dict[str, object]) -> None:
-    del _field_of(schema, "notes")["name"]
+def _set_pattern(pattern: str, names: str) -> Callable[[Path], Refused]:
+    """Give entities.wikidata_qid another pattern."""
+
+    def mutate(root: Path) -> Refused:
+        def change(schema: dict[str, object]) -> None:
+            fields = schema["fields"]
+            assert isinstance(fields, list)
+            next(f for f in fields if f["name"] == "wikidata_qid")["constraints"]["pattern"] = pattern
+
+        edit_json(root / "schemas" / "entities.schema.json", change)
+        return Refused(names)
+
+    return mutate
+
+
+def _stray_cr(root: Path) -> Refused:
+    edit_bytes(root, "events", 5, lambda line: line.replace(b",", b",\r", 1))
+    return Refused("line 5 holds a carriage return (CR) that ends no line")
+
+
+def _old_mac_line_endings(root: Path) -> Refused:
+    path = csv_path(root, "events")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    return Refused("uses CR (old Mac) line endings")
+
+
+def _huge_cell(root: Path) -> Refused:
+    set_cell(root, "events", None, "notes", "x" * (2**20 + 1))
+    return Refused("line 2 is longer than 1048576 bytes")
+
+
+def _blank_lines_appended(root: Path) -> Refused:
+    path = csv_path(root, "events")
+    data = path.read_bytes()
+    path.write_bytes(data + b"\n" * 1500)
+    first = data.count(b"\n") + 1
+    return Refused(f"more than 1000 blank lines, the first at line {first}")
+
+
+def _schema_edit(table: str, change: Callable[[dict[str, Any]], None], names: str) -> Callable[[Path], Refused]:
+    def mutate(root: Path) -> Refused:
+        edit_json(root / "schemas" / f"{table}.schema.json", change)  # type: ignore[arg-type]
+        return Refused(names)
+
+    return mutate
+
+
+def _descriptor_edit(change: Callable[[dict[str, Any]], None], names: str) -> Callable[[Path], Refused]:
+    def mutate(root: Path) -> Refused:
+        edit_json(root / "datapackage.json", change)  # type: ignore[arg-type]
+        return Refused(names)
+
+    return mutate
+
+
+def _field(name: str, change: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    return lambda schema: change(next(f for f in schema["fields"] if f["name"] == name))
+
+
+def _named_pipe(root: Path) -> Refused:
+    csv_path(root, "quotes").unlink()
+    os.mkfifo(csv_path(root, "quotes"))
+    return Refused("named pipe")
 
 
 FAULTS: list[Fault] = [
@@ -434,14 +564,50 @@ FAULTS: list[Fault] = [
     Fault("uncited record", _uncited_record),
     Fault("malformed date", _cell_fault("events", "date_end", "2021-3-18", "date-format", "evt-0003")),
     Fault("impossible date", _cell_fault("events", "date_start", "2021-02-30", "type-error", "evt-0003")),
-    Fault("end before start", _cell_fault("events", "date_end", "2021-03-17", "date-order", "evt-0003")),
-    Fault("date in the future", _cell_fault("sources", "date_published", "2999-01-01", "future-date")),
+    # a day precision with an end on another day contradicts itself as well
+    Fault(
+        "end before start",
+        _cell_fault("events", "date_end", "2021-03-17", "date-order", "evt-0003"),
+        frozenset({"date-precision"}),
+    ),
+    # a document published in the future was, necessarily, read before it was published
+    Fault(
+        "date in the future",
+        _cell_fault("sources", "date_published", "2999-01-01", "future-date"),
+        frozenset({"access-before-publication"}),
+    ),
     Fault("enum typo", _cell_fault("participants", "role", "actr", "constraint-error")),
     Fault("bad ID pattern", _last_entity_id("ent-01"), ID_SIDE),
     Fault("wrong prefix for the table", _last_entity_id("evt-0099"), ID_SIDE),
     Fault("required cell emptied", _cell_fault("entities", "name_en", "", "constraint-error", "ent-0002")),
     Fault("QID pattern", _cell_fault("entities", "wikidata_qid", "Q12x", "constraint-error")),
-    Fault("non-http URL", _cell_fault("sources", "url", "javascript:alert(1)", "constraint-error", "src-0006")),
+    Fault(
+        "non-http URL",
+        _cell_fault("sources", "url", "javascript:alert(1)", "constraint-error", "src-0006"),
+        frozenset({"url-address"}),
+    ),
+    Fault("URL without a host", _cell_fault("sources", "url", "https:///etc/passwd", "url-address", "src-0006")),
+    Fault(
+        "URL with a user name and password",
+        _cell_fault("sources", "archive_url", "https://user:secret@example.org/a", "url-address", "src-0006"),
+    ),
+    Fault(
+        "URL into a private network",
+        _cell_fault("sources", "read_at_url", "http://192.168.1.1/admin", "url-address", "src-0006"),
+    ),
+    Fault("citation recorded twice under two IDs", _citation_twice),
+    # src-0007's address-located excerpt no longer stands in the address it was given
+    Fault("source recorded twice under two IDs", _source_twice, frozenset({"excerpt-verbatim"})),
+    Fault("participation recorded twice under two IDs", _participation_twice),
+    Fault("entity recorded twice under two IDs", _entity_twice),
+    Fault(
+        "document read before it was published",
+        _cell_fault("sources", "access_date", "2021-03-01", "access-before-publication", "src-0006"),
+    ),
+    Fault("day precision with two days", _precision_contradicted("evt-0003", "date_end", "2021-03-19")),
+    Fault("not_after with a start", _precision_contradicted("evt-0001", "date_start", "2021-03-01")),
+    Fault("unknown precision with a date", _precision_contradicted("evt-0006", "date_end", "2021-01-01")),
+    Fault("part before the whole", _child_before_parent),
     Fault("citation of an unknown field", _cell_fault("citations", "field", "no_such_field", "citation-field")),
     Fault("excerpt changed by one character", _excerpt_one_character, needs_texts=True),
     Fault("BOM", _bom, frozenset({"incorrect-label"})),
@@ -482,6 +648,15 @@ FAULTS: list[Fault] = [
     Fault("no final newline", _no_final_newline),
     Fault("CSV changed without a new stamp", _changed_without_stamp, frozenset({"byte-count"}), restamp=False),
     Fault("stamp missing", _stamp_missing, restamp=False),
+    Fault("empty stamp", _unverifiable_stamp(lambda data: "", lambda size: 0), restamp=False),
+    *[
+        Fault(
+            f"stamp in another algorithm {prefix}",
+            _unverifiable_stamp(_digest(algorithm, prefix), lambda size: size),
+            restamp=False,
+        )
+        for algorithm, prefix in (("sha512", "sha512:"), ("sha1", "sha1:"), ("md5", "md5:"), ("sha256", "SHA256:"))
+    ],
     Fault("version mismatch between package files", _version_mismatch),
     Fault("resource file missing", _resource_file_missing, frozenset({"foreign-key", "citation-target"})),
     Fault("schema file missing", _schema_file_missing, refused=True),
@@ -489,30 +664,89 @@ FAULTS: list[Fault] = [
     Fault("remote profile", _remote_profile, refused=True),
     Fault("symlink leaving the package", _symlink_out, refused=True),
     Fault("primary key written as a string", _string_primary_key_and_a_repeated_id, frozenset({"unique-error"})),
-    Fault("schema field without a name", _schema_edit("events", _drop_name, "has no 'name'"), refused=True),
     Fault(
-        "schema rule key of the wrong type",
-        _schema_edit(
-            "quotes", lambda s: _field_of(s, "speaker_id").update({"cacdata:entityTypes": "person"}), "must be a list"
+        "JSON nested 100,000 deep",
+        _json_edit(
+            "schemas/events.schema.json",
+            lambda t: t.replace("{", '{"x": ' + "[" * 10**5 + "]" * 10**5 + ",", 1),
+            "nested deeper than",
         ),
         refused=True,
     ),
     Fault(
-        "schema rule naming no field",
+        "number of 5,000 digits",
+        _json_edit("datapackage.json", lambda t: t.replace("{", '{"n": ' + "9" * 5000 + ",", 1), "the limit is 100"),
+        refused=True,
+    ),
+    Fault(
+        "duplicate key in a schema",
+        _json_edit("schemas/events.schema.json", _duplicate_constraints, "'constraints' appears twice"),
+        refused=True,
+    ),
+    Fault("named pipe in place of a CSV", _named_pipe, refused=True),
+    Fault("stray CR in a row", _stray_cr, refused=True),
+    Fault(
+        "two resources with one name",
+        _descriptor_edit(lambda d: d["resources"][1].update(name="entities"), "resources 1 and 2 are both named"),
+        refused=True,
+    ),
+    Fault(
+        "two resources claiming one file",
+        _descriptor_edit(lambda d: d["resources"][1].update(path="data/entities.csv"), "both claim the file"),
+        refused=True,
+    ),
+    Fault(
+        "field without a name",
+        _schema_edit("quotes", _field("notes", lambda f: f.pop("name")), "field 9 has no name"),
+        refused=True,
+    ),
+    Fault(
+        "foreign key naming no field",
         _schema_edit(
-            "entities", lambda s: _field_of(s, "name_original_lang").update({"cacdata:requiredWith": "nme"}), "nme"
+            "quotes", lambda s: s["foreignKeys"][0].update(fields=["speaker"]), "names no field of the table: speaker"
         ),
         refused=True,
     ),
     Fault(
-        "schema foreign key naming no field",
+        "foreign key naming no resource",
         _schema_edit(
-            "participants",
-            lambda s: s.update(
-                foreignKeys=[{"fields": "evnt_id", "reference": {"resource": "events", "fields": "event_id"}}]
-            ),
-            "evnt_id",
+            "quotes", lambda s: s["foreignKeys"][0]["reference"].update(resource="people"), "resource 'people'"
         ),
         refused=True,
     ),
+    Fault(
+        "requiredWith naming no field",
+        _schema_edit(
+            "entities",
+            _field("name_original_lang", lambda f: f.update({"cacdata:requiredWith": "name_orig"})),
+            "names no field of the table: name_orig",
+        ),
+        refused=True,
+    ),
+    Fault(
+        "entityTypes as text",
+        _schema_edit(
+            "quotes",
+            _field("speaker_id", lambda f: f.update({"cacdata:entityTypes": "person"})),
+            "'cacdata:entityTypes' must be a list",
+        ),
+        refused=True,
+    ),
+    Fault(
+        "minimumFill as text",
+        _schema_edit("events", _field("date_end", lambda f: f.update({"cacdata:minimumFill": "most"})), "from 0 to 1"),
+        refused=True,
+    ),
+    Fault(
+        "unknown cacdata key",
+        _schema_edit(
+            "events", _field("date_end", lambda f: f.update({"cacdata:requiredwith": "date_start"})), "unknown key"
+        ),
+        refused=True,
+    ),
+    Fault("old-Mac CR line endings", _old_mac_line_endings, refused=True),
+    Fault("cell of more than 1 MiB", _huge_cell, refused=True),
+    Fault("1,500 blank lines appended", _blank_lines_appended, refused=True),
+    Fault("catastrophic pattern (Q+)+R", _set_pattern("(Q+)+R", "exponential time"), refused=True),
+    Fault("invalid regular expression", _set_pattern("Q[1-9", "not a valid regular expression"), refused=True),
 ]

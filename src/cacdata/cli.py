@@ -63,6 +63,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _os_message(error: Exception) -> str:
+    """A file system error as one line naming the file, without Python's ``[Errno N]`` prefix."""
+    if isinstance(error, OSError) and not isinstance(error, PackageError) and error.strerror:
+        return f"{error.filename or ''}: {error.strerror}".lstrip(": ")
+    return str(error)
+
+
 def _resolve(spec: str | Path | None) -> Path | None:
     """The folder of the copy ``spec`` names (zips checked and unpacked for this run); None for the bundled one."""
     from cacdata.describe.copies import resolve_side
@@ -106,7 +113,12 @@ def tables(path: PackageOption = None) -> None:
     """
     package = _open(path)  # rows are counted with the csv module: listing the tables needs no pandas
     for name, table in package.tables.items():
-        typer.echo(f"{name:<14}{table.row_count():>6}  {table.description}")
+        try:
+            count = table.row_count()
+        except (PackageError, OSError) as error:
+            typer.echo(f"error: {_os_message(error)}", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        typer.echo(f"{name:<14}{count:>6}  {table.description}")
 
 
 @app.command()
@@ -185,13 +197,21 @@ def codebook(
 
     Example: cacdata codebook --out docs/data-dictionary.md
     """
+    from cacdata.describe.atomic import check_target, write_text
     from cacdata.share.codebook import render_codebook
 
-    text = render_codebook(_open(path))
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
+    package = _open(path)
+    try:
+        if out is not None:
+            check_target(out, package)
+        text = render_codebook(package)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text(out, text)
+    except (PackageError, OSError) as error:
+        typer.echo(f"error: {_os_message(error)}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 @app.command()
@@ -202,7 +222,11 @@ def stamp(path: PackageOption = None) -> None:
     """
     from cacdata.describe.stamp import stamp as stamp_package
 
-    changed = stamp_package(_open(path))
+    try:
+        changed = stamp_package(_open(path))
+    except OSError as error:  # a read-only package, a full disk: the descriptor is left as it was
+        typer.echo(f"error: {_os_message(error)}; datapackage.json was left as it was", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     typer.echo(f"stamped: {', '.join(changed)}" if changed else "every resource's stamp is current")
 
 
@@ -259,14 +283,28 @@ def export(
     """
     from rich.console import Console
 
-    from cacdata.share.exports import export as write_export
+    from cacdata.describe.atomic import WriteError
+    from cacdata.read.frames import LoadError
 
     package = _open(path)
     console = Console(stderr=True, quiet=quiet)
-    with console.status(f"Writing {output.value} to {out} ..."):
-        written = write_export(output.value, out, package)
+    existed = out.exists()
+    try:
+        from cacdata.share.exports import export as write_export
+
+        with console.status(f"Writing {output.value} to {out} ..."):
+            written = write_export(output.value, out, package)
+    except ImportError as error:
+        typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[export]'", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except LoadError as error:  # the data is invalid: nothing was written
+        typer.echo(f"error: {error}; nothing was written", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    except (WriteError, OSError) as error:  # a refused target, a read-only folder, a full disk
+        typer.echo(f"error: {_os_message(error)}; {out} was left as it was", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     for file in written:
-        console.print(f"wrote {file}")
+        console.print(f"{'replaced' if existed else 'wrote'} {file}")
 
 
 @app.command()
@@ -282,14 +320,25 @@ def serve(
     import tempfile
 
     try:
+        import datasette  # noqa: F401 - the serve extra, checked before any work
+        import sqlite_utils  # noqa: F401
+
+        from cacdata.share.serve import binds_every_interface
         from cacdata.share.serve import serve as run
     except ImportError as error:
         typer.echo(f"error: {error.name} is missing; install it with: pip install 'cacdata[serve]'", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     package = _open(path)
+    if binds_every_interface(host):
+        typer.echo(
+            f"warning: --host {host} listens beyond this machine: anyone who can reach it on port {port} can "
+            "browse the data; use --host 127.0.0.1 to keep it local",
+            err=True,
+        )
     with tempfile.TemporaryDirectory(prefix="cacdata-serve-") as folder:
         typer.echo(f"Serving cacdata {package.version} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-        raise typer.Exit(run(package, Path(folder), host, port))
+        code = run(package, Path(folder), host, port)
+    raise typer.Exit(code)
 
 
 PictureOut = Annotated[Path, typer.Option("--out", help="FILE.png, FILE.svg or FILE.html.")]
@@ -338,8 +387,8 @@ def pictures(
     with console.status(f"Drawing the pictures into {out} ..."):
         try:
             written = draw_all(package, out)
-        except OSError as error:
-            typer.echo(f"error: {out}: cannot write the pictures there ({error.strerror or error})", err=True)
+        except (PackageError, OSError) as error:  # a refused target (no parent, inside the package), a full disk
+            typer.echo(f"error: {_os_message(error)}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
     for file in written:
         console.print(f"wrote {file}")
@@ -351,6 +400,7 @@ def _draw(picture: str, out: Path, path: str | None, quiet: bool) -> None:
 
     console = Console(stderr=True, quiet=quiet)
     package = _open(path)
+    existed = out.exists()
     with console.status(f"Drawing the {picture} ..."):
         try:
             from cacdata.share.pictures import draw_and_save
@@ -359,13 +409,10 @@ def _draw(picture: str, out: Path, path: str | None, quiet: bool) -> None:
             raise typer.Exit(EXIT_USAGE) from None
         try:
             written, summary = draw_and_save(picture, package, out)
-        except ValueError as error:
-            typer.echo(f"error: {error}", err=True)
+        except (ValueError, PackageError, OSError) as error:
+            typer.echo(f"error: {_os_message(error)}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        except OSError as error:
-            typer.echo(f"error: {out}: cannot write there ({error.strerror or error})", err=True)
-            raise typer.Exit(EXIT_USAGE) from None
-    console.print(f"wrote {written}: {summary}")
+    console.print(f"{'replaced' if existed else 'wrote'} {written}: {summary}")
 
 
 sources_app = typer.Typer(

@@ -44,7 +44,7 @@ def test_table_schema_defaults_are_filled_in() -> None:
 @pytest.mark.parametrize(
     ("descriptor", "named"),
     [
-        (schema(fields=[{"type": "string"}]), "field 1 has no 'name'"),
+        (schema(fields=[{"type": "string"}]), "field 1 has no name"),
         (schema(primaryKey=["nothing"]), "'primaryKey' names no field of the table: nothing"),
         (schema(primaryKey=3), "'primaryKey' must be a field name"),
         (schema(foreignKeys=[{"fields": "parent_id"}]), "foreign key 1 must be an object"),

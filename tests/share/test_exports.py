@@ -69,6 +69,7 @@ def test_round_trip_keeps_any_text(fmt: str, values: list[str], tmp_path: Path) 
         row["notes"] = value
     write_csv(root / "data" / "entities.csv", header, rows)
     copy = DataPackage.open(root)
+    (tmp_path / "out").mkdir(exist_ok=True)  # exports never create a missing parent folder
     out = target(tmp_path / "out", fmt)
     export(fmt, out, copy)
     pd.testing.assert_frame_equal(read_back(fmt, out, copy.table("entities")), cacdata.load("entities", root))

@@ -25,8 +25,11 @@ from cacdata.describe.package import DESCRIPTOR, PackageError
 # A git ref is read for what the package is made of, and the citation metadata that goes with it.
 PACKAGE_PATHS = (DESCRIPTOR, "schemas", "data", "CITATION.cff")
 
-# A release zip is a few megabytes; refuse anything that would unpack to far more (a zip bomb).
-MAX_UNPACKED_BYTES = 1 << 30
+# A release zip is a few megabytes and a few dozen files; refuse anything far larger before unpacking a byte
+# (a zip bomb, or 200,000 empty members). Sizes are the declared ones, which zipfile enforces while reading.
+MAX_UNPACKED_BYTES = 128 * 2**20
+MAX_MEMBER_BYTES = 32 * 2**20  # comparing a table takes about ten times its size in memory
+MAX_MEMBERS = 10_000
 
 # The checksum listing inside every release zip, ``sha256sum`` format.
 CHECKSUMS = "SHA256SUMS"
@@ -148,8 +151,7 @@ def unzip(archive: Path, destination: Path) -> None:
     try:
         with zipfile.ZipFile(archive) as bundle:
             members = bundle.infolist()
-            if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-                raise UnpackError(f"{archive}: unpacks to more than {MAX_UNPACKED_BYTES} bytes; refused")
+            _check_members(archive, members)
             for member in members:
                 target = _member_target(destination, member.filename, archive)
                 if member.is_dir():
@@ -178,8 +180,30 @@ def _release_export(version: str, repo: Path, destination: Path) -> Path:
     return _package_in(destination, f"release {version} in {repo}")
 
 
+def _check_members(archive: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip with too many members, too large a member or total, or a member listed twice."""
+    if len(members) > MAX_MEMBERS:
+        raise UnpackError(f"{archive}: {len(members)} members; the limit is {MAX_MEMBERS}; refused")
+    largest = max(members, key=lambda member: member.file_size, default=None)
+    if largest is not None and largest.file_size > MAX_MEMBER_BYTES:
+        raise UnpackError(
+            f"{archive}: member {largest.filename!r} unpacks to {largest.file_size} bytes; "
+            f"the limit is {MAX_MEMBER_BYTES}; refused"
+        )
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise UnpackError(f"{archive}: unpacks to {total} bytes; the limit is {MAX_UNPACKED_BYTES}; refused")
+    seen: set[str] = set()
+    for member in members:
+        name = member.filename.replace("\\", "/").rstrip("/")
+        if name in seen:
+            raise UnpackError(f"{archive}: member {member.filename!r} is listed twice; refused (which one is meant?)")
+        seen.add(name)
+
+
 def _git_export(ref: str, repo: Path, destination: Path) -> Path:
-    """Write the package as it is at ``ref`` into ``destination``, from git's stored blobs."""
+    """Write the package as it is at ``ref`` into ``destination``, from git's stored blobs (``describe.git``
+    reads them running nothing the repository configures); only regular files, their count and size bounded."""
     try:
         commit = commit_of(repo, ref)
     except GitError as error:
@@ -187,7 +211,14 @@ def _git_export(ref: str, repo: Path, destination: Path) -> Path:
             raise UnpackError(str(error)) from None
         raise UnpackError(f"{ref}: no such file or directory, release or commit ({error})") from None
     try:
-        for name in files_at(repo, commit, list(PACKAGE_PATHS)):
+        listed = files_at(repo, commit, list(PACKAGE_PATHS))
+        total = sum(size for _, size in listed)
+        if len(listed) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES:
+            raise UnpackError(
+                f"{ref}: {len(listed)} files of {total} bytes; the limits are {MAX_MEMBERS} files and "
+                f"{MAX_UNPACKED_BYTES} bytes; refused"
+            )
+        for name, _ in listed:
             target = _member_target(destination, name, Path(ref))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(blob(repo, commit, name))

@@ -24,8 +24,19 @@ SAFE_CONFIG = (
     "core.fsmonitor=false",
     "-c",
     "core.pager=cat",
+    "--no-replace-objects",
 )
-SAFE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+# No system or global configuration, no system attributes, no prompts, no lazy fetches; inherited GIT_*
+# variables (a GIT_DIR or GIT_CONFIG_PARAMETERS of the caller's) are dropped.
+SAFE_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_ATTR_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_NO_LAZY_FETCH": "1",
+    "GIT_OPTIONAL_LOCKS": "0",
+    "LC_ALL": "C",
+}
 
 
 class GitError(PackageError):
@@ -40,7 +51,7 @@ def git(repo: Path, args: list[str], failure: str) -> bytes:
             capture_output=True,
             check=False,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, **SAFE_ENV},
+            env={k: v for k, v in os.environ.items() if not k.startswith("GIT_")} | SAFE_ENV,
         )
     except FileNotFoundError:
         raise GitError("git is not installed; it is needed to read releases from the repository's history") from None
@@ -78,16 +89,19 @@ def blob(repo: Path, commit: str, path: str) -> bytes:
     return git(repo, ["cat-file", "blob", f"{commit}:{path}"], f"no file {path} at commit {commit[:12]}")
 
 
-def files_at(repo: Path, commit: str, paths: list[str]) -> list[str]:
-    """Regular files (not links or submodules) under ``paths`` at ``commit``, sorted."""
-    listing = git(repo, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths], f"cannot list {commit[:12]}")
+def files_at(repo: Path, commit: str, paths: list[str]) -> list[tuple[str, int]]:
+    """Regular files (not links or submodules) under ``paths`` at ``commit``, with their sizes, sorted."""
+    listing = git(
+        repo, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", *paths], f"cannot list {commit[:12]}"
+    )
     found = []
     for entry in listing.split(b"\0"):
         if not entry:
             continue
-        mode, _, name = entry.partition(b"\t")
-        if mode.split()[0] in (b"100644", b"100755"):
-            found.append(name.decode())
+        info, _, name = entry.partition(b"\t")
+        mode, kind, _, size = info.split()
+        if kind == b"blob" and mode in (b"100644", b"100755"):
+            found.append((name.decode("utf-8", errors="surrogateescape"), int(size)))
     return sorted(found)
 
 

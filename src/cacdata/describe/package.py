@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -21,6 +23,8 @@ BUNDLE_DIR = "package"  # where the wheel carries datapackage.json, schemas/ and
 # Bounds on what is read from a package someone else made; a larger file is refused, not read.
 MAX_JSON_BYTES = 10 * 2**20
 MAX_CSV_BYTES = 2 * 2**30
+MAX_JSON_DEPTH = 64  # a descriptor or schema nests about six deep; Python's parser overflows near 1,000
+MAX_NUMBER_DIGITS = 100  # Python refuses to read integers of more than 4,300 digits, with a ValueError
 
 # The only remote addresses a descriptor may name where a validator would otherwise fetch them.
 STANDARD_PROFILES = frozenset(
@@ -85,7 +89,15 @@ class Table:
     def row_count(self) -> int:
         """Data rows in the CSV file, counted without pandas (blank lines skipped, as ``pandas.read_csv`` does)."""
         with self.csv_path.open(encoding="utf-8", newline="") as handle:
-            return max(sum(1 for row in csv.reader(handle) if row) - 1, 0)
+            reader = csv.reader(handle)
+            try:
+                return max(sum(1 for row in reader if row) - 1, 0)
+            except csv.Error as error:  # a cell over the csv module's limit, a stray CR
+                raise PackageError(
+                    f"{self.csv_path}: line {reader.line_num}: cannot be read as CSV ({error})"
+                ) from None
+            except UnicodeDecodeError as error:
+                raise PackageError(f"{self.csv_path}: not valid UTF-8 ({error.reason})") from None
 
 
 class DataPackage:
@@ -97,6 +109,7 @@ class DataPackage:
         if not self.descriptor_path.exists():
             raise PackageError(f"{self.descriptor_path}: no such file; expected a data package here")
         self.inside(DESCRIPTOR, "the descriptor")
+        regular_file(self.descriptor_path)
         self.descriptor: dict[str, Any] = _read_json(self.descriptor_path)
         if not isinstance(self.descriptor, dict) or not isinstance(self.descriptor.get("resources"), list):
             raise PackageError(f"{self.descriptor_path}: has no list of 'resources'")
@@ -129,19 +142,30 @@ class DataPackage:
 
     @cached_property
     def tables(self) -> dict[str, Table]:
+        from cacdata.describe import shape
+
+        shape.check_resources(self.descriptor["resources"], self.descriptor_path)
         tables = {}
+        schema_paths = {}
         for resource in self.descriptor["resources"]:
             name = resource.get("name", "?")
             schema_path = self.inside(resource.get("schema"), f"resource '{name}' schema")
-            if not schema_path.is_file():
+            if not schema_path.exists():
                 raise PackageError(f"{schema_path}: schema file of resource '{name}' is missing")
+            regular_file(schema_path)
             descriptor = _read_json(schema_path)
             try:
                 schema = parse_schema(descriptor, str(schema_path))
             except SchemaError as error:
                 raise PackageError(str(error)) from None
             self._refuse_remote(descriptor, f"the schema of resource '{name}'")
+            if len(schema.primary_key) != 1:
+                raise PackageError(f"{schema_path}: must name exactly one primaryKey field, the table's IDs")
+            _check_patterns(schema, schema_path)
+            schema_paths[name] = schema_path
             csv_path = self.inside(resource.get("path"), f"resource '{name}' path")
+            if csv_path.exists():
+                regular_file(csv_path)
             if csv_path.is_file() and csv_path.stat().st_size > MAX_CSV_BYTES:
                 raise PackageError(f"{csv_path}: {csv_path.stat().st_size} bytes; the limit is {MAX_CSV_BYTES}")
             tables[name] = Table(
@@ -151,6 +175,8 @@ class DataPackage:
                 csv_path=csv_path,
                 schema=schema,
             )
+        for name, table in tables.items():
+            shape.check_references(table, tables, schema_paths[name])
         return tables
 
     @property
@@ -194,12 +220,89 @@ class DataPackage:
                 raise PackageError(f"{self.descriptor_path}: {what} names a remote {key} {value!r}; it is not fetched")
 
 
+def _check_patterns(schema: Schema, path: Path) -> None:
+    """Every ``pattern`` constraint compiles and runs in linear time (``describe.patterns``), or is refused."""
+    from cacdata.describe.patterns import PatternError, check_pattern
+
+    for field in schema.fields:
+        if field.pattern is not None:
+            try:
+                check_pattern(field.pattern)
+            except PatternError as error:
+                raise PackageError(
+                    f"{path}: field {field.name!r}: the pattern {field.pattern!r} {error}; refused"
+                ) from None
+
+
+def regular_file(path: Path) -> None:
+    """Refuse, without opening it, anything but a regular file: a named pipe or a device would block a read."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else "a folder" if stat.S_ISDIR(mode) else "a device or socket"
+        raise PackageError(f"{path}: is {kind}, not a regular file; refused unread")
+
+
+class _Refused(ValueError):
+    """JSON that parses but must not be used: a key twice in one object, a number too long to be data."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Refused(f"the key {key!r} appears twice in one object; the last would silently win")
+        seen[key] = value
+    return seen
+
+
+def _bounded_number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise _Refused(f"a number of {len(text)} characters; the limit is {MAX_NUMBER_DIGITS}")
+        return kind(text)
+
+    return parse
+
+
+def _no_constant(text: str) -> Any:
+    raise _Refused(f"{text} is not a JSON number")
+
+
+# Strings (skipped whole, so brackets inside them do not count) and brackets, to measure nesting unparsed.
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for match in _JSON_NESTING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
 def _read_json(path: Path) -> Any:
+    """A descriptor or schema, bounded in size, nesting and number length; duplicate keys are refused."""
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise PackageError(f"{path}: {size} bytes; the limit for a descriptor or schema is {MAX_JSON_BYTES}")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if _too_deep(text):
+            raise _Refused(f"nested deeper than {MAX_JSON_DEPTH} levels, the limit")
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_int=_bounded_number(int),
+            parse_float=_bounded_number(float),
+            parse_constant=_no_constant,
+        )
+    except _Refused as error:
+        raise PackageError(f"{path}: refused: {error}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PackageError(f"{path}: not valid UTF-8 JSON ({error})") from None
 

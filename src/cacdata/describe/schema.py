@@ -21,7 +21,8 @@ ROW_COUNT = "cacdata:rowCount"
 MINIMUM_FILL = "cacdata:minimumFill"
 REQUIRED_WITH = "cacdata:requiredWith"
 ENTITY_TYPES = "cacdata:entityTypes"
-CACDATA_KEYS = (ROW_COUNT, MINIMUM_FILL, REQUIRED_WITH, ENTITY_TYPES)
+SCHEMA_RULE_KEYS = (ROW_COUNT,)  # the cacdata: keys a whole schema may carry
+FIELD_RULE_KEYS = (MINIMUM_FILL, REQUIRED_WITH, ENTITY_TYPES)  # and those a field may carry
 
 DEFAULT_TYPE = "string"  # Table Schema: a field without a type is a string
 # An ID pattern such as ``evt-[0-9]{4}``: its literal prefix names the table in messages and references.
@@ -117,6 +118,7 @@ def parse_schema(descriptor: Any, where: str) -> Schema:
     raw_fields = descriptor.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise SchemaError(f"{where}: 'fields' must be a non-empty list")
+    _known_rule_keys(descriptor, SCHEMA_RULE_KEYS, f"{where}: the schema")
     fields = tuple(_field(raw, position, where) for position, raw in enumerate(raw_fields, start=1))
     names = [field.name for field in fields]
     repeated = sorted({name for name in names if names.count(name) > 1})
@@ -127,7 +129,10 @@ def parse_schema(descriptor: Any, where: str) -> Schema:
     foreign_keys = _foreign_keys(descriptor.get("foreignKeys", []), names, where)
     for field in fields:
         if field.required_with is not None:
-            _known((field.required_with,), names, f"{where}: field {field.name!r}: '{REQUIRED_WITH}'")
+            at = f"{where}: field {field.name!r}: '{REQUIRED_WITH}'"
+            _known((field.required_with,), names, at)
+            if field.required_with == field.name:
+                raise SchemaError(f"{at} must name another field of the table, not the field itself")
     missing = descriptor.get("missingValues", [""])
     if not isinstance(missing, list) or not all(isinstance(value, str) for value in missing):
         raise SchemaError(f"{where}: 'missingValues' must be a list of strings")
@@ -146,8 +151,9 @@ def _field(raw: Any, position: int, where: str) -> Field:
         raise SchemaError(f"{where}: field {position} must be a JSON object")
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise SchemaError(f"{where}: field {position} has no 'name'")
+        raise SchemaError(f"{where}: field {position} has no name")
     at = f"{where}: field {name!r}"
+    _known_rule_keys(raw, FIELD_RULE_KEYS, at)
     kind = _text(raw, "type", at) or DEFAULT_TYPE
     constraints = raw.get("constraints", {})
     if not isinstance(constraints, dict):
@@ -170,7 +176,7 @@ def _field(raw: Any, position: int, where: str) -> Field:
         true_values=_strings(raw, "trueValues", at, ("true", "True", "TRUE", "1")),
         false_values=_strings(raw, "falseValues", at, ("false", "False", "FALSE", "0")),
         required_with=_text(raw, REQUIRED_WITH, at),
-        entity_types=_strings(raw, ENTITY_TYPES, at, None),
+        entity_types=_entity_types(raw, at),
         minimum_fill=_share(raw, MINIMUM_FILL, at),
         descriptor=raw,
     )
@@ -219,8 +225,18 @@ def _row_count(raw: Any, where: str) -> RowCount | None:
         return None
     at = f"{where}: '{ROW_COUNT}'"
     if not isinstance(raw, dict) or set(raw) - {"minimum", "maximum"}:
-        raise SchemaError(f"{at} must be an object with 'minimum' and/or 'maximum'")
-    return RowCount(_count(raw, "minimum", at), _count(raw, "maximum", at))
+        raise SchemaError(f'{at} must be an object such as {{"minimum": 10, "maximum": 1000}}, not {raw!r}')
+    bounds = RowCount(_count(raw, "minimum", at), _count(raw, "maximum", at))
+    if bounds.minimum is not None and bounds.maximum is not None and bounds.minimum > bounds.maximum:
+        raise SchemaError(f"{at}: 'minimum' is more than 'maximum'")
+    return bounds
+
+
+def _known_rule_keys(raw: Mapping[str, Any], known: tuple[str, ...], at: str) -> None:
+    """A ``cacdata:`` key this project does not define (a typo) would resolve to nothing: refuse it."""
+    for key in raw:
+        if key.startswith("cacdata:") and key not in known:
+            raise SchemaError(f"{at}: unknown key {key!r}; the keys are: {', '.join(known)}")
 
 
 def _text(raw: Mapping[str, Any], key: str, at: str) -> str | None:
@@ -253,10 +269,17 @@ def _share(raw: Mapping[str, Any], key: str, at: str) -> float | None:
     return float(value)
 
 
+def _entity_types(raw: Mapping[str, Any], at: str) -> tuple[str, ...] | None:
+    kinds: tuple[str, ...] | None = _strings(raw, ENTITY_TYPES, at, None)
+    if kinds is not None and (not kinds or not all(kinds)):
+        raise SchemaError(f"{at}: '{ENTITY_TYPES}' must be a list of entity types, such as [\"person\"]")
+    return kinds
+
+
 def _strings(raw: Mapping[str, Any], key: str, at: str, default: tuple[str, ...] | None) -> Any:
     value = raw.get(key)
     if value is None:
         return default
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise SchemaError(f"{at}: '{key}' must be a list of text values, not {type(value).__name__}")
+        raise SchemaError(f"{at}: '{key}' must be a list of text values, such as [\"person\"], not {value!r}")
     return tuple(value)

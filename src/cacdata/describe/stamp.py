@@ -2,7 +2,8 @@
 
 ``frictionless validate`` and ``cacdata validate`` both compare the files with these figures; a CSV edited
 without a new stamp fails CI. The descriptor is rewritten the way it is kept in the repository (two-space
-JSON, UTF-8, final newline), so a stamp changes only the figures.
+JSON, UTF-8, final newline), so a stamp changes only the figures. It is written beside and renamed over the
+old one, so a reader never sees a half-written descriptor and a failure (a full disk) keeps the old one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from cacdata.describe.atomic import write_text
 from cacdata.describe.package import DataPackage
 
 HASH_PREFIX = "sha256:"
@@ -42,5 +44,5 @@ def stamp(package: DataPackage) -> list[str]:
 
 
 def write_descriptor(package: DataPackage) -> None:
-    text = json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n"
-    package.descriptor_path.write_text(text, encoding="utf-8", newline="\n")
+    """Write the descriptor as the repository keeps it, atomically."""
+    write_text(package.descriptor_path, json.dumps(package.descriptor, indent=2, ensure_ascii=False) + "\n")

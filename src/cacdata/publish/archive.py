@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from cacdata.describe.atomic import write_bytes
 from cacdata.describe.copies import CHECKSUMS
 from cacdata.describe.git import blob
 from cacdata.describe.package import DESCRIPTOR
@@ -104,16 +104,5 @@ def release_contents(repo: Path, members: list[dict[str, str]], commit: str) -> 
 def write_data_zip(repo: Path, version: str, out_dir: Path) -> Path:
     """Build a new release's data zip from the files in ``repo``; return its path in ``out_dir``."""
     contents = zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
-    return write_atomically(out_dir / zip_name(version), zip_bytes(contents))
-
-
-def write_atomically(target: Path, data: bytes) -> Path:
-    """Write beside, flush to disk, then rename over: a reader never sees half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    with partial.open("wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())
-    partial.replace(target)
-    return target
+    out_dir.mkdir(exist_ok=True)
+    return write_bytes(out_dir / zip_name(version), zip_bytes(contents))

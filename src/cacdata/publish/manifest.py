@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cacdata.describe.atomic import write_text
 from cacdata.describe.git import commit_adding, commit_of
 from cacdata.describe.package import DataPackage, PackageError
 from cacdata.describe.stamp import file_stamp
@@ -69,11 +70,11 @@ def manifest_path(repo: Path, version: str) -> Path:
 
 
 def write_manifest(repo: Path, manifest: Manifest) -> Path:
-    """Write ``releases/X.Y.Z.json`` (keys in the dataclass's order, the same bytes for the same record)."""
-    from cacdata.publish.archive import write_atomically
-
-    text = json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n"
-    return write_atomically(manifest_path(repo, manifest.version), text.encode("utf-8"))
+    """Write ``releases/X.Y.Z.json`` atomically (keys in the dataclass's order, the same bytes for the same record)."""
+    path = manifest_path(repo, manifest.version)
+    path.parent.mkdir(exist_ok=True)
+    write_text(path, json.dumps(asdict(manifest), indent=2, ensure_ascii=False) + "\n")
+    return path
 
 
 def read_manifests(repo: Path) -> dict[str, Manifest]:

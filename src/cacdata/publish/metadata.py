@@ -87,13 +87,13 @@ def render_metadata(repo: Path) -> dict[str, str]:
 
 def write_metadata(repo: Path) -> list[Path]:
     """Write the generated files that are out of date; return those written."""
-    from cacdata.publish.archive import write_atomically
+    from cacdata.describe.atomic import write_bytes
 
     written = []
     for name, text in render_metadata(repo).items():
         path = repo / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            written.append(write_atomically(path, text.encode("utf-8")))
+            written.append(write_bytes(path, text.encode("utf-8")))
     return written
 
 

@@ -14,9 +14,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cacdata.describe.atomic import write_bytes
 from cacdata.describe.copies import CHECKSUMS, VERSION_NAME, resolve_side, sha256_file, unzip
 from cacdata.describe.package import DESCRIPTOR, DataPackage, PackageError
-from cacdata.publish.archive import release_contents, write_atomically, zip_bytes, zip_name
+from cacdata.publish.archive import release_contents, zip_bytes, zip_name
 from cacdata.publish.manifest import Manifest, read_manifest, release_commit
 
 
@@ -58,7 +59,8 @@ def rebuild(repo: Path, version: str, out_dir: Path) -> tuple[Path, Check]:
     contents = release_contents(repo, manifest.members, release_commit(repo, manifest))
     data = zip_bytes(contents)
     built = {name: hashlib.sha256(member).hexdigest() for name, member in contents}
-    path = write_atomically(out_dir / zip_name(version), data)
+    out_dir.mkdir(exist_ok=True)
+    path = write_bytes(out_dir / zip_name(version), data)
     return path, _compare(manifest, built, hashlib.sha256(data).hexdigest(), strict=True)
 
 

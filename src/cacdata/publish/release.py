@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cacdata.describe.atomic import all_or_nothing, write_bytes, write_text
 from cacdata.describe.git import is_clean
-from cacdata.describe.package import DataPackage, PackageError
+from cacdata.describe.package import DESCRIPTOR, DataPackage, PackageError
 from cacdata.describe.stamp import stamp, write_descriptor
-from cacdata.publish.archive import checksums, release_members, write_atomically, zip_bytes, zip_contents, zip_name
+from cacdata.publish.archive import checksums, release_members, zip_bytes, zip_contents, zip_name
 from cacdata.publish.diff import DiffError, PackageDiff, compare
-from cacdata.publish.manifest import manifest_of, read_manifest, write_manifest
+from cacdata.publish.manifest import manifest_of, manifest_path, read_manifest, write_manifest
 from cacdata.publish.versioning import SchemaChange, bump_level, compare_schemas, required_level
 
 UNRELEASED = "## [Unreleased]"
@@ -104,20 +105,42 @@ def plan(
 def release(
     repo: Path, version: str, today: date, texts: Path | None = None, build: bool = True, allow_empty: bool = False
 ) -> Release:
-    """Check, then write the new version everywhere, the manifest and the data zip; build the wheel and sdist."""
+    """Check, then write the new version everywhere, the manifest and the data zip; build the wheel and sdist.
+
+    All or nothing: a failure midway puts back every file it changed, so the release can simply be run again.
+    """
     previous, changes, diff = plan(repo, version, texts, allow_empty)
-    package = DataPackage.open(repo)
-    package.descriptor["version"] = version
-    write_descriptor(package)
-    _set_citation_version(repo / "CITATION.cff", version, today)
-    _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
-    stamp(DataPackage.open(repo))
-    _refresh_generated(repo)
-    contents = zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
-    write_manifest(repo, manifest_of(DataPackage.open(repo), today, contents))
-    archive = write_atomically(repo / "dist" / zip_name(version), zip_bytes(contents))
-    dist = _build(repo, version, archive) if build else [archive]
+    with all_or_nothing(_release_writes(repo, version), new=(repo / "dist", f"cacdata-{version}*")):
+        package = DataPackage.open(repo)
+        package.descriptor["version"] = version
+        write_descriptor(package)
+        _set_citation_version(repo / "CITATION.cff", version, today)
+        _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
+        stamp(DataPackage.open(repo))
+        _refresh_generated(repo)
+        contents = zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
+        write_manifest(repo, manifest_of(DataPackage.open(repo), today, contents))
+        (repo / "dist").mkdir(exist_ok=True)
+        archive = write_bytes(repo / "dist" / zip_name(version), zip_bytes(contents))
+        dist = _build(repo, version, archive) if build else [archive]
     return Release(version, previous, changes, diff, dist)
+
+
+def _release_writes(repo: Path, version: str) -> list[Path]:
+    """Every file ``release`` may write, so that a failure can put each back."""
+    from cacdata.publish.metadata import CROISSANT, JSONLD, README, ZENODO
+
+    dist = repo / "dist"
+    built = [*dist.glob(f"cacdata-{version}*"), dist / "SHA256SUMS"] if dist.is_dir() else []
+    generated = [repo / name for name in (CODEBOOK, ZENODO, JSONLD, CROISSANT, README)]
+    return [
+        repo / DESCRIPTOR,
+        repo / "CITATION.cff",
+        repo / "CHANGELOG.md",
+        manifest_path(repo, version),
+        *generated,
+        *built,
+    ]
 
 
 def _unreleased_notes(repo: Path) -> str:
@@ -143,7 +166,7 @@ def _refresh_generated(repo: Path) -> None:
 
     path = repo / CODEBOOK
     if path.is_file():
-        write_atomically(path, render_codebook(DataPackage.open(repo)).encode("utf-8"))
+        write_text(path, render_codebook(DataPackage.open(repo)))
     write_metadata(repo)
 
 
@@ -153,7 +176,7 @@ def _set_citation_version(path: Path, version: str, today: date) -> None:
     text, dated = re.subn(r"(?m)^date-released: .*$", f'date-released: "{today.isoformat()}"', text)
     if not (found and dated):
         raise ReleaseError(f"{path}: needs 'version:' and 'date-released:' lines")
-    path.write_text(text, encoding="utf-8")
+    write_text(path, text)
 
 
 def _move_unreleased(path: Path, version: str, today: date, previous: str, diff: PackageDiff) -> None:
@@ -166,7 +189,7 @@ def _move_unreleased(path: Path, version: str, today: date, previous: str, diff:
     data = f"### Data\n\n{_counts(diff, previous, version)}\n"
     notes = f"{notes.strip()}\n\n" if notes.strip() else ""
     section = f"## [{version}] - {today.isoformat()}\n\n{notes}{data}"
-    path.write_text(f"{head}{UNRELEASED}\n\n{section}{rest}", encoding="utf-8")
+    write_text(path, f"{head}{UNRELEASED}\n\n{section}{rest}")
 
 
 def _counts(diff: PackageDiff, previous: str, version: str) -> str:
@@ -191,5 +214,5 @@ def _build(repo: Path, version: str, archive: Path) -> list[Path]:
     if built.returncode != 0:
         raise ReleaseError(f"building the wheel and sdist failed:\n{built.stderr[-2000:]}")
     files = sorted({archive, *(p for p in dist.glob("cacdata-*") if version in p.name)})
-    (dist / "SHA256SUMS").write_text(checksums((f.name, f.read_bytes()) for f in files), encoding="utf-8")
+    write_text(dist / "SHA256SUMS", checksums((f.name, f.read_bytes()) for f in files))
     return [*files, dist / "SHA256SUMS"]

@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from cacdata.describe.csv_lines import read_all_rows
+from cacdata.describe.csv_lines import check_shape, read_all_rows
 from cacdata.describe.package import DataPackage
 from cacdata.validation import tabular
 from cacdata.validation.cells import check_cells
+from cacdata.validation.consistency import check_consistency
 from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, source_texts
 from cacdata.validation.expectations import check_expectations
 from cacdata.validation.files import check_files
@@ -44,7 +45,8 @@ def validate(
     Raises ``PackageError`` when the package cannot be read at all (a usage error, not a data fault).
     """
     package = DataPackage.open(path)
-    package.tables  # noqa: B018 - reading every schema up front turns a broken descriptor into PackageError
+    for table in package.tables.values():  # reading every schema (describe.schema) turns a broken one into PackageError
+        check_shape(table.csv_path)  # and no engine is handed a file it would choke or drown on
     today = today or date.today()
     report: Report | None = None
     reason = ""
@@ -110,7 +112,7 @@ def _validate_rows(package: DataPackage, today: date) -> Report:
     report.checked.append("cells")
     report.failures += check_references(package, rows)
     report.checked.append("references")
-    report.failures += check_semantics(package, rows)
+    report.failures += check_semantics(package, rows) + check_consistency(package, rows)
     report.checked.append("semantics")
     report.failures += check_expectations(package, rows)
     report.checked.append("expectations")

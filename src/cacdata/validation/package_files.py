@@ -12,6 +12,8 @@ from pathlib import Path
 from cacdata.describe.package import DESCRIPTOR, DataPackage
 from cacdata.validation.report import Failure
 
+# The one stamp ``cacdata stamp`` writes and ``validate`` can check; anything else proves nothing.
+VERIFIABLE_HASH = re.compile(r"sha256:[0-9a-f]{64}")
 CFF_VERSION = re.compile(r"""^version:\s*["']?([^"'\s#]+)""", re.MULTILINE)
 # A released section's heading: its version, and its date where the heading gives one.
 CHANGELOG_RELEASE = re.compile(r"^## \[(\d[^\]]*)\](?: - (\d{4}-\d\d-\d\d))?", re.MULTILINE)
@@ -31,9 +33,33 @@ def check_package_files(package: DataPackage) -> list[Failure]:
                     resource.get("name"),
                 )
             )
+        failures += _check_stamp(resource)
     failures += _check_version(package, "CITATION.cff", CFF_VERSION)
     failures += _check_version(package, "CHANGELOG.md", CHANGELOG_RELEASE)
     return failures
+
+
+def _check_stamp(resource: dict[str, object]) -> list[Failure]:
+    """A stamp that is there but cannot be checked (empty, zero, another algorithm or case) is no stamp."""
+    name = resource.get("name")
+    said = []
+    digest = resource.get("hash")
+    if "hash" in resource and not (isinstance(digest, str) and VERIFIABLE_HASH.fullmatch(digest)):
+        said.append(f"hash {digest!r} is not 'sha256:' and 64 lower-case hex digits")
+    size = resource.get("bytes")
+    if "bytes" in resource and not (type(size) is int and size > 0):
+        said.append(f"bytes {size!r} is not a positive whole number")
+    if not said:
+        return []
+    return [
+        Failure(
+            "stamp-unverifiable",
+            f"Resource '{name}' records a stamp that cannot be checked: {'; '.join(said)}. "
+            "Run `cacdata stamp` to record the file's real size and SHA-256.",
+            DESCRIPTOR,
+            str(name) if name is not None else None,
+        )
+    ]
 
 
 def _check_version(package: DataPackage, name: str, pattern: re.Pattern[str]) -> list[Failure]:

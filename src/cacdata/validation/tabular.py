@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from cacdata.describe.package import DataPackage, Table
 from cacdata.describe.schema import Field, ForeignKey
+from cacdata.validation import consistency_sql
 from cacdata.validation.cells import ISO_DATE, cell_faults, date_faults
 from cacdata.validation.excerpts import ADDRESS, address_failure
 from cacdata.validation.expectations import fill_failure, row_count_failure
@@ -145,8 +146,6 @@ def _supported(package: DataPackage) -> None:
             raise Unsupported(f"resource {name!r} is not declared as a UTF-8 CSV file")
         if not isinstance(resource.get("path"), str) or not str(resource["path"]).endswith(".csv"):
             raise Unsupported(f"resource {name!r} has no single .csv path")
-        if "hash" in resource and _hash_algorithm(resource["hash"])[0] not in ("md5", "sha256"):
-            raise Unsupported(f"resource {name!r} has a hash frictionless ignores")
     names = [r.get("name") for r in package.descriptor["resources"]]
     if len(set(names)) != len(names):
         raise Unsupported("two resources share a name")
@@ -296,7 +295,10 @@ def _check_header(table: Table) -> None:
             sample = [line for _, line in zip(range(100), handle, strict=False)]
     except (OSError, UnicodeDecodeError):
         raise Unsupported(f"{table.name}: cannot be read as UTF-8 text") from None
-    header = next(csv.reader(io.StringIO("".join(sample))), [])
+    try:
+        header = next(csv.reader(io.StringIO("".join(sample))), [])
+    except csv.Error:  # e.g. CR line endings: the file checks name the fault
+        raise Unsupported(f"{table.name}: the header cannot be read as CSV") from None
     if header != table.field_names:
         raise Unsupported(f"{table.name}: the header differs from the schema's field names")
     try:
@@ -351,7 +353,7 @@ class Engine:
 
     def _algorithms(self, name: str) -> tuple[str, ...]:
         resource = next(r for r in self.package.descriptor["resources"] if r.get("name") == name)
-        return (_hash_algorithm(resource["hash"])[0],) if resource.get("hash") else ()
+        return (_hash_algorithm(resource["hash"])[0],) if resource.get("hash") else ()  # others are not computed
 
     def _kept(self, table: Table) -> list[str]:
         """What the cross-row and cross-table checks read, as SQL: values where they compare values, and a flag
@@ -365,6 +367,7 @@ class Engine:
         kept += [c for c in ("record_id", "field", "source_id") if c in names] if table.name == CITATIONS else []
         kept += ["url"] if "url" in names else []
         expressions = [sql_name(c) for c in dict.fromkeys(kept)]
+        expressions += [e for e in consistency_sql.kept(table) if e not in expressions]
         for column in table.fields:
             v = sql_name(column.name)
             if column.minimum_fill is not None:
@@ -565,8 +568,8 @@ class Engine:
     def _end_errors(self, loaded: Loaded) -> list[StockError]:
         resource = next(r for r in self.package.descriptor["resources"] if r.get("name") == loaded.table.name)
         errors = []
-        if resource.get("hash"):
-            algorithm, expected = _hash_algorithm(resource["hash"])
+        algorithm, expected = _hash_algorithm(resource.get("hash") or "")
+        if expected and algorithm in loaded.digest:  # frictionless ignores other algorithms: stamp-unverifiable
             actual = loaded.digest[algorithm]
             if actual != expected:
                 errors.append(StockError("hash-count", f'expected is "{expected}" and actual is "{actual}"'))
@@ -695,7 +698,7 @@ class Engine:
                     failures.append(required_with_failure(loaded.file, name, loaded.line(int(row)), column.name, other))
             failures += self._cycles(loaded)
             failures += self._entity_types(loaded)
-        return failures
+        return failures + consistency_sql.check(self)
 
     def _cycles(self, loaded: Loaded) -> list[Failure]:
         """Links that never reach a row without a parent: found by following every link at once."""

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from cacdata.describe.atomic import check_target
 from cacdata.describe.package import DataPackage
 
 Writer = Callable[[DataPackage, Path], list[Path]]
 
 FORMATS = ("sqlite", "duckdb", "parquet", "json", "jsonl", "xlsx")
+FOLDER_FORMATS = ("parquet", "json", "jsonl")  # a file per table; the others write one file
 
 
 def writer(fmt: str) -> Writer:
@@ -43,5 +45,15 @@ def writer(fmt: str) -> Writer:
 
 
 def export(fmt: str, out: Path, package: DataPackage | None = None) -> list[Path]:
-    """Write the package in ``fmt`` to ``out`` (a file for sqlite, duckdb and xlsx; a folder otherwise)."""
-    return writer(fmt)(package or DataPackage.open(), out)
+    """Write the package in ``fmt`` to ``out`` (a file for sqlite, duckdb and xlsx; a folder otherwise).
+
+    Every file is written beside its target and renamed over it (``cacdata.describe.atomic``): a failure
+    leaves the previous export whole. The target's parent folder must exist, and no target may lie in the
+    package being read (``WriteError``).
+    """
+    package = package or DataPackage.open()
+    write = writer(fmt)  # a missing extra is an ImportError before anything is checked or written
+    check_target(out, package, folder=fmt in FOLDER_FORMATS)
+    if fmt in FOLDER_FORMATS:
+        out.mkdir(exist_ok=True)
+    return write(package, out)

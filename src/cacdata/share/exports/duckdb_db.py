@@ -5,16 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
+from cacdata.describe.atomic import replacing
 from cacdata.describe.package import DataPackage
 from cacdata.describe.types import backends
 from cacdata.share.exports.fields import frames
 
 
 def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
-    data = frames(package)
+    data = frames(package)  # read (and so check) every table before anything is written
+    with replacing(out) as temporary:
+        temporary.unlink()  # DuckDB creates its file itself; an empty one is not a database
+        _write(package, data, temporary)
+    return [out]
+
+
+def _write(package: DataPackage, data: dict[str, pd.DataFrame], out: Path) -> None:
     with duckdb.connect(str(out)) as db:
         for name, table in package.tables.items():
             definitions = []
@@ -33,7 +40,6 @@ def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
             db.execute(f"COMMENT ON TABLE {_name(name)} IS {_literal(table.description)}")
             for column in table.fields:
                 db.execute(f"COMMENT ON COLUMN {_name(name)}.{_name(column.name)} IS {_literal(column.description)}")
-    return [out]
 
 
 def _name(identifier: str) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cacdata.describe.atomic import replacing
 from cacdata.describe.package import DataPackage
 from cacdata.describe.schema import Field
 from cacdata.describe.types import backends
@@ -15,7 +16,6 @@ from cacdata.share.exports.fields import frames
 
 
 def write_parquet(package: DataPackage, out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in frames(package).items():
         table = package.table(name)
@@ -27,7 +27,8 @@ def write_parquet(package: DataPackage, out: Path) -> list[Path]:
         schema = pa.schema(fields, metadata={"title": table.title, "description": table.description})
         arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
         path = out / f"{name}.parquet"
-        pq.write_table(arrow, path, compression="zstd")
+        with replacing(path) as temporary:
+            pq.write_table(arrow, temporary, compression="zstd")
         written.append(path)
     return written
 

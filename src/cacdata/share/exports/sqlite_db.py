@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import sqlite_utils
 
+from cacdata.describe.atomic import replacing
 from cacdata.describe.package import DataPackage
 from cacdata.describe.types import backends
 from cacdata.share.exports.fields import foreign_keys, frames, plain_records
@@ -24,11 +26,15 @@ FIELDS_TABLE = "_cacdata_fields"
 
 
 def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.unlink(missing_ok=True)
+    data = frames(package)  # read (and so check) every table before anything is written
+    with replacing(out) as temporary:
+        _write(package, data, temporary)
+    return [out]
+
+
+def _write(package: DataPackage, data: dict[str, pd.DataFrame], out: Path) -> None:
     db = sqlite_utils.Database(out)
     db.execute("PRAGMA foreign_keys = ON")
-    data = frames(package)
     order = _referenced_first(package)
     for name in order:
         table = package.table(name)
@@ -60,7 +66,6 @@ def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
     )
     db.execute("VACUUM")
     db.close()
-    return [out]
 
 
 def _referenced_first(package: DataPackage) -> list[str]:

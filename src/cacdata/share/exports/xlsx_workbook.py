@@ -16,6 +16,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from cacdata.describe.atomic import write_bytes
 from cacdata.describe.package import DataPackage
 from cacdata.share.exports.fields import frames, plain_records
 from cacdata.validation.cells import FORMULA_STARTS  # one list of what a spreadsheet runs
@@ -27,7 +28,6 @@ MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def write_xlsx(package: DataPackage, out: Path) -> list[Path]:
-    out.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for name, frame in frames(package).items():
@@ -61,7 +61,7 @@ def write_xlsx(package: DataPackage, out: Path) -> list[Path]:
     book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     book.save(buffer)
-    out.write_bytes(_fixed_zip_times(buffer.getvalue()))
+    write_bytes(out, _fixed_zip_times(buffer.getvalue()))
     return [out]
 
 

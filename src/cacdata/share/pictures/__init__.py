@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ matplotlib.use("Agg")  # no screen: draw to files only
 
 from matplotlib.figure import Figure
 
+from cacdata.describe.atomic import check_target, write_bytes
 from cacdata.describe.package import DataPackage
 
 FORMATS = (".png", ".svg", ".html")
@@ -46,18 +46,6 @@ def render(figure: Figure, suffix: str) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomic(out: Path, data: bytes) -> Path:
-    """Write beside the target, flush to disk, then rename over it: never a half-written picture."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, out)
-    return out
-
-
 def save(figure: Figure, out: Path, page: str | None = None) -> Path:
     """Write ``figure`` as PNG, SVG or (given the page's HTML) an HTML page, by the file's suffix."""
     suffix = out.suffix.lower()
@@ -65,8 +53,8 @@ def save(figure: Figure, out: Path, page: str | None = None) -> Path:
         raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
     if suffix == ".html":
         assert page is not None
-        return write_atomic(out, page.encode("utf-8"))
-    return write_atomic(out, render(figure, suffix))
+        return write_bytes(out, page.encode("utf-8"))
+    return write_bytes(out, render(figure, suffix))
 
 
 def draw(picture: str, package: DataPackage) -> tuple[Figure, str, str]:
@@ -92,12 +80,14 @@ def draw_and_save(picture: str, package: DataPackage, out: Path) -> tuple[Path, 
     """Draw one picture and save it by the file's suffix; returns the file and a summary."""
     if out.suffix.lower() not in FORMATS:
         raise ValueError(f"{out}: the suffix must be one of {', '.join(FORMATS)}")
+    check_target(out, package)  # before any drawing: the parent must exist, the package is never written
     figure, page, summary = draw(picture, package)
     return save(figure, out, page), summary
 
 
 def draw_all(package: DataPackage, folder: Path) -> list[Path]:
     """Write every picture in every format into ``folder``, and the manifest that says what they show."""
+    check_target(folder, package, folder=True)
     written, files = [], {}
     for picture, suffixes in OUTPUTS.items():
         figure, page, _ = draw(picture, package)
@@ -106,7 +96,7 @@ def draw_all(package: DataPackage, folder: Path) -> list[Path]:
             files[out.name] = hashlib.sha256(out.read_bytes()).hexdigest()
             written.append(out)
     manifest = {"command": COMMAND, "inputs_sha256": inputs_digest(package), "cjk_font": _cjk(), "files": files}
-    written.append(write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")))
+    written.append(write_bytes(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")))
     return written
 
 

@@ -8,9 +8,11 @@ and one small plugin with a template that lists each record's citations, with th
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 from cacdata.describe.package import DataPackage
 
@@ -53,7 +55,39 @@ def command(database: Path, meta: Path, host: str, port: int) -> list[str]:
     ]
 
 
+# Signals that stop ``cacdata serve``: each is passed on to Datasette, which then stops too, so that no
+# server is left listening and the caller can remove the temporary folder. Ctrl-C reaches both anyway.
+FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+GRACE_SECONDS = 10  # after a forwarded signal, Datasette is killed if it has not stopped by then
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def binds_every_interface(host: str) -> bool:
+    """True for an address that listens beyond this machine (``0.0.0.0``, ``::``, a LAN address)."""
+    return host not in LOOPBACK and not host.startswith("127.")
+
+
 def serve(package: DataPackage, folder: Path, host: str, port: int) -> int:
-    """Run Datasette until it is stopped; returns its exit code."""
+    """Run Datasette until it is stopped; returns its exit code. Stopping signals are passed on to it."""
     database, meta = prepare(package, folder)
-    return subprocess.call(command(database, meta, host, port))
+    server = subprocess.Popen(command(database, meta, host, port))
+    received: list[int] = []
+
+    def forward(number: int, frame: FrameType | None) -> None:
+        received.append(number)
+        if server.poll() is None:
+            server.send_signal(number)
+
+    previous = {number: signal.signal(number, forward) for number in FORWARDED}
+    try:
+        while True:
+            try:
+                return server.wait(timeout=GRACE_SECONDS if received else None)
+            except subprocess.TimeoutExpired:
+                server.kill()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if server.poll() is None:  # an error of our own: never leave the server behind
+            server.kill()
+            server.wait()

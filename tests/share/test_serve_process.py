@@ -1,0 +1,105 @@
+"""`cacdata serve` stops Datasette with itself, on any stopping signal, and leaves no temporary folder."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from test_serve import free_port
+from typer.testing import CliRunner
+
+from cacdata.cli import app
+from cacdata.share import serve as serve_module
+
+
+def children(pid: int) -> set[int]:
+    """The processes ``pid`` started, from /proc."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(child) for child in (task / "children").read_text().split()}
+        except OSError:
+            continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def serve_folder(datasette: int) -> Path:
+    """The temporary folder the database Datasette serves lies in, read from its command line."""
+    arguments = Path(f"/proc/{datasette}/cmdline").read_bytes().split(b"\0")
+    database = next(Path(a.decode()) for a in arguments if a.endswith(b".db"))
+    assert database.parent.parent == Path(tempfile.gettempdir())
+    return database.parent
+
+
+def start() -> tuple[subprocess.Popen[bytes], int]:
+    """``cacdata serve`` answering on a free port, and the process of its Datasette."""
+    port = free_port()
+    command = Path(sys.executable).parent / "cacdata"
+    server = subprocess.Popen([str(command), "serve", "--port", str(port)], stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1):
+                break
+        except OSError:
+            assert server.poll() is None, "cacdata serve stopped"
+            time.sleep(0.1)
+    (datasette,) = children(server.pid)
+    return server, datasette
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stopping_signal_stops_datasette_and_removes_the_folder(stop: signal.Signals) -> None:
+    server, datasette = start()
+    try:
+        folder = serve_folder(datasette)
+        assert alive(datasette) and folder.is_dir()
+        server.send_signal(stop)  # to cacdata serve alone, as a service manager or a closed terminal sends it
+        server.wait(timeout=30)
+        for _ in range(100):
+            if not alive(datasette):
+                break
+            time.sleep(0.1)
+        assert not alive(datasette), "Datasette outlived cacdata serve"
+        assert not folder.exists()
+    finally:
+        for pid in (server.pid, datasette):
+            if alive(pid):
+                subprocess.run(["kill", "-9", str(pid)], check=False)
+        server.wait(timeout=10)
+
+
+def test_the_site_fixture_leaves_no_datasette_behind() -> None:
+    """``test_serve.site`` stops the server with ``terminate()``; no Datasette may outlive that."""
+    server, datasette = start()
+    server.terminate()
+    server.wait(timeout=30)
+    for _ in range(100):
+        if not alive(datasette):
+            break
+        time.sleep(0.1)
+    alive_after = alive(datasette)
+    if alive_after:
+        subprocess.run(["kill", "-9", str(datasette)], check=False)
+    assert not alive_after
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("::", True), ("127.0.0.1", False)])
+def test_binding_beyond_this_machine_is_warned_of(host: str, warned: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve_module, "serve", lambda *args: 0)  # no server: only what is said first
+    result = CliRunner().invoke(app, ["serve", "--host", host])
+    assert result.exit_code == 0
+    assert ("listens beyond this machine" in result.output) == warned
