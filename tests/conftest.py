@@ -102,3 +102,12 @@ def alter_member(archive: Path, altered: Path, suffix: str, change: Callable[[by
             data = source.read(item)
             target.writestr(item, change(data) if item.filename.endswith(suffix) else data)
     return altered
+
+
+def free_port() -> int:
+    """A port on the loopback address that nothing listens on now, for a server a test starts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

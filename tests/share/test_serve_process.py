@@ -11,11 +11,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_serve import free_port
 from typer.testing import CliRunner
 
 from cacdata.cli import app
 from cacdata.share import serve as serve_module
+
+from conftest import free_port
 
 
 def children(pid: int) -> set[int]:

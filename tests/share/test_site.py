@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from cacdata.share.exports.fields import foreign_keys
 from cacdata.share.serve.metadata import label_column, queries
 from cacdata.share.story import FOCUS_EVENT
 
-from conftest import REPO
+from conftest import REPO, free_port
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -43,12 +42,6 @@ pytestmark = [
         reason="Chromium is not installed (Debian package chromium); .ci/run installs it",
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def stat(pid: int) -> list[str] | None:
