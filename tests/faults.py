@@ -697,7 +697,7 @@ FAULTS: list[Fault] = [
     ),
     Fault(
         "field without a name",
-        _schema_edit("quotes", _field("notes", lambda f: f.pop("name")), "field 9 has no name"),
+        _schema_edit("quotes", _field("notes", lambda f: f.pop("name")), "has no name"),
         refused=True,
     ),
     Fault(

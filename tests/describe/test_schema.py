@@ -49,7 +49,7 @@ def test_table_schema_defaults_are_filled_in() -> None:
         (schema(primaryKey=3), "'primaryKey' must be a field name"),
         (schema(foreignKeys=[{"fields": "parent_id"}]), "foreign key 1 must be an object"),
         (schema(foreignKeys=[{"fields": "x", "reference": {"resource": "", "fields": "thing_id"}}]), "names no field"),
-        (schema(fields=[{"name": "a", "cacdata:entityTypes": "person"}]), "must be a list of text values, not str"),
+        (schema(fields=[{"name": "a", "cacdata:entityTypes": "person"}]), "must be a list of text values, such as"),
         (
             schema(fields=[{"name": "a", "cacdata:requiredWith": "b"}], primaryKey=[], foreignKeys=[]),
             "names no field of the table: b",

@@ -18,7 +18,7 @@ def snapshot(root: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
 
 
-@pytest.mark.parametrize("fails", ["_move_unreleased", "write_manifest", "_refresh_codebook", "_build"])
+@pytest.mark.parametrize("fails", ["_move_unreleased", "write_manifest", "_refresh_generated", "_build"])
 def test_a_failure_midway_restores_every_file_and_a_rerun_works(
     fails: str,
     repo: Path,  # noqa: F811 - the fixture

@@ -51,28 +51,28 @@ def test_metadata_comes_from_the_schemas_and_descriptor() -> None:
 def test_a_table_added_to_the_package_is_shown_and_linked_without_a_code_change(package_copy: Path) -> None:
     schema = {
         "fields": [
-            {"name": "claim_id", "type": "string", "description": "ID.", "constraints": {"pattern": "clm-[0-9]{4}"}},
-            {"name": "text", "type": "string", "description": "The claim."},
+            {"name": "remark_id", "type": "string", "description": "ID.", "constraints": {"pattern": "rmk-[0-9]{4}"}},
+            {"name": "text", "type": "string", "description": "The remark."},
             {"name": "event_id", "type": "string", "description": "The event."},
         ],
-        "primaryKey": ["claim_id"],
+        "primaryKey": ["remark_id"],
         "foreignKeys": [{"fields": ["event_id"], "reference": {"resource": "events", "fields": ["event_id"]}}],
     }
-    (package_copy / "schemas" / "claims.schema.json").write_text(json.dumps(schema), encoding="utf-8")
-    write_csv(package_copy / "data" / "claims.csv", ["claim_id", "text", "event_id"],
-              [{"claim_id": "clm-0001", "text": "A claim", "event_id": "evt-0002"}])  # fmt: skip
+    (package_copy / "schemas" / "remarks.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    write_csv(package_copy / "data" / "remarks.csv", ["remark_id", "text", "event_id"],
+              [{"remark_id": "rmk-0001", "text": "A remark", "event_id": "evt-0002"}])  # fmt: skip
     descriptor = json.loads((package_copy / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"].append(
-        {"name": "claims", "title": "Claims", "description": "Claims.", "path": "data/claims.csv",
-         "schema": "schemas/claims.schema.json", "profile": "tabular-data-resource"}
+        {"name": "remarks", "title": "Remarks", "description": "Remarks.", "path": "data/remarks.csv",
+         "schema": "schemas/remarks.schema.json", "profile": "tabular-data-resource"}
     )  # fmt: skip
     (package_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     meta = metadata(DataPackage.open(package_copy), "cacdata")
-    assert meta["databases"]["cacdata"]["tables"]["claims"]["label_column"] == "text"
+    assert meta["databases"]["cacdata"]["tables"]["remarks"]["label_column"] == "text"
     config = meta["plugins"]["cacdata"]
-    assert config["prefixes"]["clm"] == "claims" and config["keys"]["claims"] == "claim_id"
+    assert config["prefixes"]["rmk"] == "remarks" and config["keys"]["remarks"] == "remark_id"
     (db,) = write_sqlite(DataPackage.open(package_copy), package_copy / "c.db")
-    assert run(db, config["labels"]["claims"], id="clm-0001") == [{"label": "A claim"}]
+    assert run(db, config["labels"]["remarks"], id="rmk-0001") == [{"label": "A remark"}]
 
 
 def test_every_record_is_named_by_its_label_sql(database: Path) -> None:

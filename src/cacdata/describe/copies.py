@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from cacdata.describe.git import GitError, blob, commit_of, files_at
-from cacdata.describe.package import DESCRIPTOR, PackageError
+from cacdata.describe.package import DESCRIPTOR, PackageError, regular_file
 
 # A git ref is read for what the package is made of, and the citation metadata that goes with it.
 PACKAGE_PATHS = (DESCRIPTOR, "schemas", "data", "CITATION.cff")
@@ -97,6 +97,8 @@ def _released_version(text: str, repo: Path) -> str | None:
 
 
 def _package_dir(path: Path, spec: str) -> Path:
+    if (path / DESCRIPTOR).exists():
+        regular_file(path / DESCRIPTOR)  # a named pipe or device would block the read: refused unread
     if not (path / DESCRIPTOR).is_file():
         raise UnpackError(f"{Path(spec) / DESCRIPTOR}: no such file; not a package directory")
     return path
@@ -215,8 +217,8 @@ def _git_export(ref: str, repo: Path, destination: Path) -> Path:
         total = sum(size for _, size in listed)
         if len(listed) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES:
             raise UnpackError(
-                f"{ref}: {len(listed)} files of {total} bytes; the limits are {MAX_MEMBERS} files and "
-                f"{MAX_UNPACKED_BYTES} bytes; refused"
+                f"{ref}: more than {MAX_MEMBERS} files or {MAX_UNPACKED_BYTES} bytes ({len(listed)} files of "
+                f"{total} bytes); refused"
             )
         for name, _ in listed:
             target = _member_target(destination, name, Path(ref))

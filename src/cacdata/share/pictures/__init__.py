@@ -88,6 +88,7 @@ def draw_and_save(picture: str, package: DataPackage, out: Path) -> tuple[Path, 
 def draw_all(package: DataPackage, folder: Path) -> list[Path]:
     """Write every picture in every format into ``folder``, and the manifest that says what they show."""
     check_target(folder, package, folder=True)
+    folder.mkdir(exist_ok=True)  # the folder named may be new; its parent must exist (check_target)
     written, files = [], {}
     for picture, suffixes in OUTPUTS.items():
         figure, page, _ = draw(picture, package)
