@@ -668,6 +668,12 @@ FAULTS: list[Fault] = [
     Fault("descriptor not JSON", _descriptor_not_json, refused=True),
     Fault("remote profile", _remote_profile, refused=True),
     Fault("symlink leaving the package", _symlink_out, refused=True),
+    # evt-0021 rests only on a machine translation and says so; evt-0002 cites the CAC's own statement
+    Fault("weak support not flagged", _cell_fault("events", "weakly_sourced", "", "weak-support", "evt-0021")),
+    Fault(
+        "weak-support flag on a record of standing",
+        _cell_fault("events", "weakly_sourced", "true", "weak-support", "evt-0002"),
+    ),
     Fault("primary key written as a string", _string_primary_key_and_a_repeated_id, frozenset({"unique-error"})),
     Fault(
         "JSON nested 100,000 deep",

@@ -22,6 +22,7 @@ from cacdata.validation.references import check_references
 from cacdata.validation.report import Failure, Report
 from cacdata.validation.semantics import check_semantics
 from cacdata.validation.stock import run_frictionless
+from cacdata.validation.support import check_support
 
 __all__ = ["Engine", "Failure", "Report", "validate"]
 
@@ -112,7 +113,7 @@ def _validate_rows(package: DataPackage, today: date) -> Report:
     report.checked.append("cells")
     report.failures += check_references(package, rows)
     report.checked.append("references")
-    report.failures += check_semantics(package, rows) + check_consistency(package, rows)
+    report.failures += check_semantics(package, rows) + check_consistency(package, rows) + check_support(package, rows)
     report.checked.append("semantics")
     report.failures += check_expectations(package, rows)
     report.checked.append("expectations")

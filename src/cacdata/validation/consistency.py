@@ -9,10 +9,11 @@
 - ``access-before-publication``: a document read (``access_date``) before it was published;
 - ``date-precision``: a ``date_precision`` that contradicts ``date_start`` and ``date_end`` (as the events
   schema defines each value: ``day`` one day, ``not_after`` no start, ``unknown`` no dates, ...);
-- ``parent-date``: a record that ends before its parent (linked by a self-reference) begins: a part of an
-  event cannot happen before the event. (A part may come after the parent's recorded dates: a campaign is
-  dated by its launch, and its later steps are its parts.) Unknown dates are open, so only a certain
-  contradiction is reported.
+- ``parent-date``: a record that ends before its parent (linked by a self-reference named ``parent_*``)
+  begins: a part of an event cannot happen before the event. Other self-references are no part-of links (a
+  draft, ``draft_of``, comes before its final text; a rendering, ``rendering_of``, is undated). A part may
+  come after the parent's recorded dates (a campaign is dated by its launch, and its later steps are its
+  parts). Unknown dates are open, so only a certain contradiction is reported.
 
 Each rule is written once here; the DuckDB engine (``consistency_sql``) only selects the rows that may break
 one and judges them with these same functions, so both engines report the same failures.
@@ -38,6 +39,7 @@ FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "participants": (("event_id", "entity_id", "role"), ("event_id", "entity_id", "role")),
 }
 FACT_SEPARATOR = "\x1f"  # the unit separator; a cell holding it is a cell-control failure anyway
+PART_OF_PREFIX = "parent_"
 PRECISIONS = ("day", "month", "year", "range", "not_after", "unknown")
 
 
@@ -104,6 +106,11 @@ def precision_fault(precision: str, start: str, end: str) -> str | None:
     if precision == "unknown" and (start or end):
         return "An unknown precision means no date is known; empty date_start and date_end, or say how it is known."
     return None
+
+
+def part_of_links(table: Table) -> list[str]:
+    """The self-references that link a part to its whole: those named ``parent_*``."""
+    return [column for column in self_references(table) if column.startswith(PART_OF_PREFIX)]
 
 
 def ends_before(child: tuple[str, str], parent: tuple[str, str]) -> bool:
@@ -213,7 +220,7 @@ def _parent_dates(table: Table, file: str, rows: list[CsvRow]) -> list[Failure]:
         return []
     failures = []
     dates = {row.cells.get(table.primary_key, ""): _dates(row) for row in rows}  # the last row wins, as elsewhere
-    for column in self_references(table):
+    for column in part_of_links(table):
         for row in rows:
             parent = row.cells.get(column, "")
             if parent and parent in dates and ends_before(_dates(row), dates[parent]):

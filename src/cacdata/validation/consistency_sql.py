@@ -17,6 +17,7 @@ from cacdata.validation.consistency import (
     ends_before,
     fact_columns,
     parent_date_failure,
+    part_of_links,
     precision_failure,
     precision_fault,
     url_failure,
@@ -128,7 +129,7 @@ def _parent_dates(engine: Engine, name: str) -> list[Failure]:
         return []
     failures = []
     key, view = _name(table.primary_key), engine.view(name)
-    for column in engine.self_refs[name]:
+    for column in part_of_links(table):
         v = _name(column)
         for row, parent, start, end, parent_start, parent_end in engine._fetch(
             f"SELECT c.row__, c.{v}, coalesce(c.date_start, ''), coalesce(c.date_end, ''), p.s, p.e FROM {view} c "

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from cacdata.describe.package import DataPackage, Table
 from cacdata.describe.schema import Field, ForeignKey
-from cacdata.validation import consistency_sql
+from cacdata.validation import consistency_sql, support
 from cacdata.validation.cells import ISO_DATE, cell_faults, date_faults
 from cacdata.validation.excerpts import ADDRESS, address_failure
 from cacdata.validation.expectations import fill_failure, row_count_failure
@@ -367,7 +367,7 @@ class Engine:
         kept += [c for c in ("record_id", "field", "source_id") if c in names] if table.name == CITATIONS else []
         kept += ["url"] if "url" in names else []
         expressions = [sql_name(c) for c in dict.fromkeys(kept)]
-        expressions += [e for e in consistency_sql.kept(table) if e not in expressions]
+        expressions += [e for e in consistency_sql.kept(table) + support.kept(table) if e not in expressions]
         for column in table.fields:
             v = sql_name(column.name)
             if column.minimum_fill is not None:
@@ -698,7 +698,7 @@ class Engine:
                     failures.append(required_with_failure(loaded.file, name, loaded.line(int(row)), column.name, other))
             failures += self._cycles(loaded)
             failures += self._entity_types(loaded)
-        return failures + consistency_sql.check(self)
+        return failures + consistency_sql.check(self) + support.check_support_sql(self)
 
     def _cycles(self, loaded: Loaded) -> list[Failure]:
         """Links that never reach a row without a parent: found by following every link at once."""
