@@ -219,11 +219,17 @@ def _write(out: Path, name: str, rows: Iterator[dict[str, str]], plan: Plan) -> 
     return injected
 
 
+# Citations point at random sources, so a source's standing must not decide a record's support: every
+# synthetic source is of standing and no record is flagged weakly_sourced (rule ``weak-support``).
+OF_STANDING = {"standing": "newspaper_or_broadcaster", "read_as": "stored_copy", "weakly_sourced": ""}
+
+
 def _cycle(name: str) -> Iterator[dict[str, str]]:
     templates = _templates(name)
     index = 0
     while True:
-        yield dict(templates[index % len(templates)])
+        row = dict(templates[index % len(templates)])
+        yield {**row, **{k: v for k, v in OF_STANDING.items() if k in row}}
         index += 1
 
 
