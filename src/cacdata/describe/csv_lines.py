@@ -24,6 +24,8 @@ BARE_CR = re.compile(rb"\r(?!\n)")
 
 @dataclass(frozen=True)
 class CsvRow:
+    """One data row as text, keyed by header, with the physical line it starts on for messages."""
+
     line: int
     cells: dict[str, str]
 

@@ -14,6 +14,7 @@ from cacdata.validation.report import Failure
 
 
 def check_files(package: DataPackage) -> list[Failure]:
+    """Failures of the byte-level rules (encoding, line endings, row order) in every table's file."""
     failures: list[Failure] = []
     for table in package.tables.values():
         failures += _check_bytes(package, table)

@@ -128,10 +128,12 @@ class Loaded:
 
 
 def sql_text(value: str) -> str:
+    """A string as a quoted SQL literal, so file names and values cannot break a query."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def sql_name(value: str) -> str:
+    """A name as a quoted SQL identifier, so any table or column name is safe in a query."""
     return '"' + value.replace('"', '""') + '"'
 
 
@@ -256,6 +258,7 @@ class MetadataCheck:
             self.pool.shutdown()
 
     def cancel(self) -> None:
+        """Stop waiting for the metadata check (on an error or refusal) and wait for its thread to end."""
         self.future.cancel()
         self.pool.shutdown(wait=True)
 
@@ -325,6 +328,7 @@ class Engine:
         self.self_refs = {name: self_references(table) for name, table in package.tables.items()}
 
     def close(self) -> None:
+        """Close the DuckDB connection and cancel the metadata check; call once, however the run ends."""
         self.con.close()
         if self.metadata is not None:
             self.metadata.cancel()
@@ -495,11 +499,13 @@ class Engine:
         return self.con.execute(sql).fetchall()
 
     def view(self, name: str) -> str:
+        """The quoted name of the view over a loaded table, with its row number as ``row__``."""
         return sql_name("v_" + name)
 
     # -- the stock checks -----------------------------------------------------------------------------------
 
     def stock(self) -> list[Failure]:
+        """The failures stock frictionless would report on the rows (types, constraints, keys), found in SQL."""
         failures: list[Failure] = []
         for name, loaded in self.loaded.items():
             errors = sorted(self._row_errors(loaded), key=lambda e: e[0])
@@ -580,6 +586,7 @@ class Engine:
     # -- our rules ------------------------------------------------------------------------------------------
 
     def files(self) -> list[Failure]:
+        """The byte-level failures (final newline, row order) as ``check_files`` reports them."""
         failures = []
         for name, loaded in self.loaded.items():
             if not loaded.ends_with_newline:
@@ -612,6 +619,7 @@ class Engine:
         return failures
 
     def cells(self) -> list[Failure]:
+        """The cell-rule failures, checked only on the suspect rows the SQL filter picked out."""
         failures = []
         for name, loaded in self.loaded.items():
             names = loaded.table.field_names
@@ -625,6 +633,7 @@ class Engine:
         return failures
 
     def references(self) -> list[Failure]:
+        """The citation failures as ``check_references`` reports them, found by joins."""
         package = self.package
         if CITATIONS not in package.tables:
             return [missing_citations_failure(package)]
@@ -679,6 +688,7 @@ class Engine:
         return failures
 
     def semantics(self) -> list[Failure]:
+        """The cross-field and cross-table failures as ``check_semantics`` reports them."""
         failures: list[Failure] = []
         for name, loaded in self.loaded.items():
             table = loaded.table
@@ -769,6 +779,7 @@ class Engine:
         return failures
 
     def expectations(self) -> list[Failure]:
+        """The row-count and column-fill failures as ``check_expectations`` reports them."""
         failures = []
         for name, loaded in self.loaded.items():
             table = loaded.table
@@ -786,6 +797,7 @@ class Engine:
         return failures
 
     def address_excerpts(self) -> list[Failure]:
+        """The ``excerpt-verbatim`` failures for excerpts located by address, as the row-by-row path reports them."""
         if CITATIONS not in self.loaded or "sources" not in self.loaded:
             return []
         citations = self.loaded[CITATIONS]
