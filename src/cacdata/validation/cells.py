@@ -111,4 +111,4 @@ def _after(value: str, today: date) -> bool:
     try:
         return date.fromisoformat(value) > today
     except ValueError:
-        return False  # malformed dates are type errors, reported by the schema checks
+        return False  # malformed dates fail the stock type check, reported there

@@ -1,6 +1,6 @@
 """Byte-level rules that keep every change diffable: UTF-8 without BOM, LF endings, rows sorted by key.
 
-They read each file as bytes, so a fault is located by line even where a CSV reader would give up.
+They read each file as bytes, so a failure is located by line even where a CSV reader would give up.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ def _check_targets(package: DataPackage, citations: Table, rows: dict[str, list[
     for row in rows[CITATIONS]:
         record_id = row.cells.get("record_id", "")
         if not record_id:
-            continue  # a required-field error already
+            continue  # a required-field failure already
         target = package.table_for_id(record_id)
         found = target is not None and (target.name not in ids or record_id in ids[target.name])
         failure = target_failure(package, target, found, file, row.line, record_id)

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Failure:
-    """One fault, located as precisely as the check can: physical CSV line and column where there is one."""
+    """One failure: a rule broken at one place, as precisely as the check can: physical CSV line, and column if any."""
 
     rule: str
     message: str

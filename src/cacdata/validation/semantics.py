@@ -50,7 +50,7 @@ def date_order_failure(file: str, table: str, line: int, start: str, end: str) -
 
 
 def is_date(value: str) -> bool:
-    """Only well-formed dates are compared; the others are type errors already."""
+    """Only well-formed dates are compared; the others are type-error failures already."""
     try:
         date.fromisoformat(value)
     except ValueError:

@@ -221,7 +221,7 @@ def _hash_algorithm(value: object) -> tuple[str, str]:
 def frictionless_metadata(descriptor: str) -> None:
     """Stock frictionless's own judgement of the descriptor and schemas, as ``validate`` opens them; reads no data.
 
-    Raises ``Unsupported`` on any fault: the stock path then reports it, in frictionless's words.
+    Raises ``Unsupported`` on any stock error: the stock path then reports it, in frictionless's words.
     """
     import frictionless
 
@@ -251,7 +251,7 @@ class MetadataCheck:
         self.future = self.pool.submit(frictionless_metadata, str(package.descriptor_path))
 
     def result(self) -> None:
-        """Raise ``Unsupported`` if frictionless finds any fault with the metadata."""
+        """Raise ``Unsupported`` if frictionless reports any stock error in the metadata."""
         try:
             self.future.result()
         finally:
@@ -300,7 +300,7 @@ def _check_header(table: Table) -> None:
         raise Unsupported(f"{table.name}: cannot be read as UTF-8 text") from None
     try:
         header = next(csv.reader(io.StringIO("".join(sample))), [])
-    except csv.Error:  # e.g. CR line endings: the file checks name the fault
+    except csv.Error:  # e.g. CR line endings: the file checks report the failure
         raise Unsupported(f"{table.name}: the header cannot be read as CSV") from None
     if header != table.field_names:
         raise Unsupported(f"{table.name}: the header differs from the schema's field names")
@@ -334,7 +334,7 @@ class Engine:
             self.metadata.cancel()
 
     def confirm(self) -> None:
-        """Wait for frictionless's verdict on the metadata: ``Unsupported`` if it finds any fault."""
+        """Wait for frictionless's verdict on the metadata: ``Unsupported`` if it reports any stock error."""
         if self.metadata is not None:
             self.metadata.result()
 
@@ -393,7 +393,7 @@ class Engine:
         """True for any row in which some cell may break a rule; false only where none can.
 
         Regular-expression calls cost most, so a column whose values are closed (a date that passes the ISO
-        test, a value of a clean enum, an ID that matches a plain pattern) is not searched for text faults too.
+        test, a value of a clean enum, an ID that matches a plain pattern) is not searched for cell-rule failures too.
         """
         space = re2_class("space")
         text_rule = sql_text(f"(^{space})|({space}$)|{FORMULA_CLASS}|{re2_class('Cc', 'Cf', 'nfc')}")
@@ -411,7 +411,7 @@ class Engine:
             if "pattern" in constraints:
                 pattern = str(constraints["pattern"])
                 if PLAIN_PATTERN.fullmatch(pattern):
-                    # matches only ASCII letters, digits, _ and -: Python agrees, and only a leading - is a fault
+                    # matches only ASCII letters, digits, _ and -: Python agrees, and only a leading - fails a rule
                     tests.append(f"NOT regexp_full_match({v}, {sql_text(pattern)}) OR starts_with({v}, '-')")
                     closed = True
                 else:
