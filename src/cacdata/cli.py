@@ -35,17 +35,23 @@ _COPIES = ExitStack()
 
 
 class ShowFormat(StrEnum):
+    """How ``cacdata show`` prints a table: laid out for reading, or as CSV or JSON for other tools."""
+
     table = "table"
     csv = "csv"
     json = "json"
 
 
 class ReportFormat(StrEnum):
+    """How ``cacdata validate`` prints its report: text for people, JSON lines for machines."""
+
     text = "text"
     json = "json"
 
 
 class ExportFormat(StrEnum):
+    """The formats ``cacdata export`` writes, one per tool users open the data with."""
+
     sqlite = "sqlite"
     duckdb = "duckdb"
     parquet = "parquet"
@@ -423,6 +429,8 @@ app.add_typer(sources_app, name="sources")
 
 
 class SourcesFormat(StrEnum):
+    """How ``cacdata sources check`` prints its findings: text, a Markdown table, or JSON."""
+
     text = "text"
     markdown = "markdown"
     json = "json"

@@ -15,12 +15,16 @@ from cacdata.describe.package import PackageError
 
 
 class DiffFormat(StrEnum):
+    """How ``cacdata diff`` prints the changes: text, Markdown for the CHANGELOG, or JSON."""
+
     text = "text"
     markdown = "markdown"
     json = "json"
 
 
 class CiteFormat(StrEnum):
+    """The citation styles ``cacdata cite`` writes: BibTeX, APA, or CSL JSON for reference managers."""
+
     bibtex = "bibtex"
     apa = "apa"
     csl_json = "csl-json"

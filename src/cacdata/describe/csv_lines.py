@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cacdata.describe.package import DataPackage, PackageError
 
-# A line of our data is under a kilobyte; a far longer one is no record but a fault, or an attack that would
+# A line of our data is under a kilobyte; a far longer one is no record but a broken file, or an attack that would
 # take the validator many seconds to call valid. A few blank lines are blank-row failures; millions are not
 # data, and would drown the report in copies of that failure.
 MAX_LINE_BYTES = 2**20
@@ -24,6 +24,8 @@ BARE_CR = re.compile(rb"\r(?!\n)")
 
 @dataclass(frozen=True)
 class CsvRow:
+    """One data row as text, keyed by header, with the physical line it starts on for messages."""
+
     line: int
     cells: dict[str, str]
 

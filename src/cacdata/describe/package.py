@@ -138,10 +138,12 @@ class DataPackage:
 
     @property
     def version(self) -> str:
+        """The version ``datapackage.json`` declares (its one home); empty when none is set."""
         return str(self.descriptor.get("version", ""))
 
     @cached_property
     def tables(self) -> dict[str, Table]:
+        """Every table by name, in descriptor order, its schema read and checked once; ``PackageError`` if unusable."""
         from cacdata.describe import shape
 
         shape.check_resources(self.descriptor["resources"], self.descriptor_path)
@@ -185,6 +187,7 @@ class DataPackage:
         return {name: dict(table.schema.descriptor) for name, table in self.tables.items()}
 
     def table(self, name: str) -> Table:
+        """The table of this name; ``KeyError`` naming the tables there are if it does not exist."""
         try:
             return self.tables[name]
         except KeyError:

@@ -7,7 +7,7 @@ to ``""`` (this same table). They are resolved here, once, and every reader in t
 
 The ``cacdata:`` keys state what a Table Schema cannot (row counts, how full a column is, a field required
 when another is filled, the entity types a reference may point at). They are named here, and their shape is
-checked here, so a wrongly typed key is an error naming the schema file rather than a crash further on.
+checked here, so a wrongly typed key is a refusal naming the schema file rather than a crash further on.
 """
 
 from __future__ import annotations

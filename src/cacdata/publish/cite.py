@@ -193,6 +193,7 @@ def citation_key(cff: dict[str, Any]) -> str:
 
 
 def authors(cff: dict[str, Any]) -> list[Author]:
+    """The authors of ``CITATION.cff`` as structured names, in order, for every citation style."""
     return [
         Author(
             family=_text(entry, "family-names"),

@@ -28,6 +28,8 @@ class DiffError(Exception):
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One cell whose value differs between the releases, as text in each."""
+
     field: str
     old: str
     new: str
@@ -35,6 +37,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class RecordChange:
+    """One record, by ID, present in both releases with some cells changed."""
+
     record_id: str
     fields: list[FieldChange]
 
@@ -54,6 +58,7 @@ class TableDiff:
 
     @property
     def is_empty(self) -> bool:
+        """True when nothing in the table changed, so reports can leave it out."""
         return not (
             self.added_ids
             or self.removed_ids
@@ -67,12 +72,15 @@ class TableDiff:
 
 @dataclass(frozen=True)
 class PackageDiff:
+    """What changed in the data between two versions, table by table: what ``cacdata diff`` reports."""
+
     old_version: str
     new_version: str
     tables: list[TableDiff]
 
     @property
     def is_empty(self) -> bool:
+        """True when no table changed: a release would hold no new data."""
         return all(table.is_empty for table in self.tables)
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -87,9 +95,11 @@ class PackageDiff:
         }
 
     def to_json(self) -> str:
+        """The whole diff as JSON, every record and field, for other tools."""
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
+        """The diff for reading in a terminal: per table, the IDs added, removed and changed."""
         lines = [f"{_version(self.old_version)} -> {_version(self.new_version)}"]
         if self.is_empty:
             return "\n".join([*lines, "no differences"]) + "\n"
@@ -115,6 +125,7 @@ class PackageDiff:
         return "\n".join(lines) + "\n"
 
     def to_markdown(self) -> str:
+        """A summary table of counts per table, for release notes and the CHANGELOG."""
         lines = [f"Data changes from {_version(self.old_version)} to {_version(self.new_version)}.", ""]
         lines += ["| table | added | removed | changed | columns |", "| --- | ---: | ---: | ---: | --- |"]
         for table in self.tables:

@@ -45,6 +45,8 @@ class ReleaseError(Exception):
 
 @dataclass(frozen=True)
 class Release:
+    """What ``cacdata release`` made: the versions, the schema changes and diff behind it, and ``dist/``."""
+
     version: str
     previous: str
     schema_changes: list[SchemaChange]

@@ -21,6 +21,8 @@ TIGHTENING_RULES = ("cacdata:requiredWith", "cacdata:entityTypes")
 
 
 class Level(IntEnum):
+    """How large a version bump a change needs, ordered so the largest can be taken with ``max``."""
+
     PATCH = 0
     MINOR = 1
     MAJOR = 2
@@ -28,15 +30,19 @@ class Level(IntEnum):
 
 @dataclass(frozen=True)
 class SchemaChange:
+    """One difference between two releases' schemas, with the version bump it needs."""
+
     level: Level
     table: str
     what: str
 
     def describe(self) -> str:
+        """One line for the release check's message: level, table and what changed."""
         return f"{self.level.name}: {self.table}: {self.what}"
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
+    """A version ``X.Y.Z`` as numbers that compare in order; ``ValueError`` for any other form."""
     match = VERSION.fullmatch(text)
     if match is None:
         raise ValueError(f"{text!r} is not a version of the form X.Y.Z")
@@ -71,6 +77,7 @@ def compare_schemas(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any
 
 
 def required_level(changes: list[SchemaChange]) -> Level:
+    """The bump a set of schema changes needs: the largest of them, PATCH when there are none."""
     return max((change.level for change in changes), default=Level.PATCH)
 
 

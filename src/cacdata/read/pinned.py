@@ -45,10 +45,12 @@ class PinnedPackage:
 
     @property
     def root(self) -> Path:
+        """The folder holding the pinned copy (unpacked, for a zip or git ref, until ``close``)."""
         return self.package.root
 
     @property
     def version(self) -> str:
+        """The version the pinned copy's ``datapackage.json`` declares."""
         return self.package.version
 
     def tables(self) -> list[str]:
@@ -56,19 +58,23 @@ class PinnedPackage:
         return list(self.package.tables)
 
     def load(self, name: str) -> pd.DataFrame:
+        """One table of the pinned copy as a typed frame, as ``cacdata.load`` gives the bundled one."""
         from cacdata.read.frames import read_table
 
         return read_table(self.package.table(name))
 
     def load_all(self) -> dict[str, pd.DataFrame]:
+        """Every table of the pinned copy as typed frames, by name."""
         return {name: self.load(name) for name in self.package.tables}
 
     def validate(self, texts: str | Path | None = None) -> Report:
+        """Validate the pinned copy as it is, to show whether the rows a paper used still pass."""
         from cacdata.validation import validate
 
         return validate(self.root, texts)
 
     def close(self) -> None:
+        """Remove the unpacked copy, if one was made; the package cannot be read after this."""
         self._unpacked.close()
 
     def __enter__(self) -> PinnedPackage:

@@ -14,12 +14,16 @@ from cacdata.read.frames import read_table
 
 @dataclass(frozen=True)
 class Evidence:
+    """One citation supporting a record, with the source row it quotes."""
+
     citation: dict[str, Any]
     source: dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Record:
+    """A record's cells with its evidence, so a reader sees a fact and what backs it together."""
+
     table: str
     fields: dict[str, Any]
     evidence: list[Evidence]

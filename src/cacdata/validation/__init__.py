@@ -1,6 +1,22 @@
 """``cacdata validate``: the stock Frictionless checks plus the rules a Table Schema cannot state.
 
 All checks run and report together; nothing stops at the first failure.
+
+Glossary (one word for each thing, here and in every docstring and comment of this package):
+
+- **failure**: what ``validate`` reports: one broken rule at one place (file, line, column, value), a
+  ``Failure`` in the ``Report``. Any failure makes the data invalid (exit 1).
+- **rule**: one check with an ID such as ``weak-support`` or ``row-order``; the ID is in each failure it
+  reports, and users and tests rely on it.
+- **fault**: a deliberate break the test corpus makes in a copy of the package (``tests/faults.py``) to show
+  a rule catches it. Never the word for what ``validate`` finds: that is a failure.
+- **stock error**: what frictionless itself reports (``type-error``, ``foreign-key``, ...), restated as
+  failures with our advice in ``stock.py``; the error type becomes the failure's rule ID.
+- **engine**: how the table checks run: the DuckDB path (``tabular.py``) or the row-by-row path (stock
+  frictionless and our Python rules). Both must report the same failures for the same package.
+- **refusal**: a package that cannot be checked at all (no descriptor, an unreadable schema, a line too
+  long): ``PackageError``, exit 2, and no report. Not to be confused with ``tabular.Unsupported``, the
+  DuckDB engine declining a package that the row-by-row path then checks.
 """
 
 from __future__ import annotations
@@ -43,7 +59,7 @@ def validate(
     read; "python" runs stock frictionless and our checks row by row; "auto" (the default) runs DuckDB where
     it can and the row-by-row path otherwise. Both report the same failures; ``Report.engine`` says which ran.
 
-    Raises ``PackageError`` when the package cannot be read at all (a usage error, not a data fault).
+    Raises ``PackageError`` when the package cannot be read at all (a refusal, exit 2, not a failure of the data).
     """
     package = DataPackage.open(path)
     for table in package.tables.values():  # reading every schema (describe.schema) turns a broken one into PackageError
@@ -88,7 +104,7 @@ def _validate_fast(package: DataPackage, engine: tabular.Engine) -> Report:
         for name, step in steps:
             report.failures += step()
             report.checked.append(name)
-        engine.confirm()  # frictionless's verdict on the metadata, asked in parallel; a fault means the stock path
+        engine.confirm()  # frictionless's verdict on the metadata, asked in parallel; a stock error: stock path
     except Exception as error:
         if tabular.is_engine_error(error):  # e.g. an older DuckDB without a function: the stock path still runs
             raise tabular.Unsupported(f"DuckDB failed: {str(error)[:80]}") from None

@@ -24,6 +24,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date | None = None) -> list[Failure]:
+    """Failures of the cell rules in every row, dates checked against ``today`` (default: today)."""
     today = today or date.today()
     failures = []
     for name, table_rows in rows.items():
@@ -110,4 +111,4 @@ def _after(value: str, today: date) -> bool:
     try:
         return date.fromisoformat(value) > today
     except ValueError:
-        return False  # malformed dates are type errors, reported by the schema checks
+        return False  # malformed dates fail the stock type check, reported there

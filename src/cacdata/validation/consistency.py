@@ -123,10 +123,12 @@ def ends_before(child: tuple[str, str], parent: tuple[str, str]) -> bool:
 
 
 def url_failure(file: str, table: str, line: int, column: str, value: str, why: str) -> Failure:
+    """The ``url-address`` failure for a URL cell, ``why`` saying what is wrong with it; shared by both engines."""
     return Failure("url-address", why, file, table, line, column, value)
 
 
 def duplicate_failure(table: Table, file: str, line: int, record_id: str, first: str) -> Failure:
+    """The ``duplicate-record`` failure for a record that restates ``first``; shared by both engines."""
     columns = FACTS[table.name][0]
     return Failure(
         "duplicate-record",
@@ -140,6 +142,7 @@ def duplicate_failure(table: Table, file: str, line: int, record_id: str, first:
 
 
 def access_failure(file: str, table: str, line: int, published: str, accessed: str) -> Failure:
+    """The ``access-before-publication`` failure for a source read before it appeared; shared by both engines."""
     return Failure(
         "access-before-publication",
         f"The document was read on {accessed}, before it was published ({published}).",
@@ -152,12 +155,14 @@ def access_failure(file: str, table: str, line: int, published: str, accessed: s
 
 
 def precision_failure(file: str, table: str, line: int, precision: str, why: str) -> Failure:
+    """The ``date-precision`` failure, ``why`` saying what the precision needs; shared by both engines."""
     return Failure("date-precision", why, file, table, line, "date_precision", precision)
 
 
 def parent_date_failure(
     file: str, table: str, line: int, column: str, parent: str, own: tuple[str, str], theirs: tuple[str, str]
 ) -> Failure:
+    """The ``parent-date`` failure for a part that ends before its whole begins; shared by both engines."""
     return Failure(
         "parent-date",
         f"The record ends ({_span(own)}) before its parent {parent} begins ({_span(theirs)}); a part cannot "

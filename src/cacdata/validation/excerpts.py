@@ -90,6 +90,7 @@ def check_address_excerpts(package: DataPackage) -> list[Failure]:
 
 
 def address_failure(file: str, line: int, excerpt: str, source_id: str | None) -> Failure:
+    """The ``excerpt-verbatim`` failure for an excerpt not found at its source's URL; shared by both engines."""
     return Failure(
         "excerpt-verbatim",
         f"The excerpt is located at the address but is not in the URL of {source_id}.",

@@ -13,6 +13,7 @@ from cacdata.validation.report import Failure
 
 
 def check_expectations(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+    """Failures of the row counts and column fills the schemas declare, table by table."""
     failures = []
     for name, table_rows in rows.items():
         table = package.table(name)
@@ -49,6 +50,7 @@ def row_count_failure(table: Table, file: str, count: int, bounds: RowCount | No
 
 
 def fill_failure(table: Table, file: str, column: str, filled: float, minimum: float) -> Failure | None:
+    """The ``column-fill`` failure when a column is less filled than the schema expects; None when it is not."""
     if filled >= minimum:
         return None
     return Failure(

@@ -1,6 +1,6 @@
 """Byte-level rules that keep every change diffable: UTF-8 without BOM, LF endings, rows sorted by key.
 
-They read each file as bytes, so a fault is located by line even where a CSV reader would give up.
+They read each file as bytes, so a failure is located by line even where a CSV reader would give up.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from cacdata.validation.report import Failure
 
 
 def check_files(package: DataPackage) -> list[Failure]:
+    """Failures of the byte-level rules (encoding, line endings, row order) in every table's file."""
     failures: list[Failure] = []
     for table in package.tables.values():
         failures += _check_bytes(package, table)

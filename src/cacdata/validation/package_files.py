@@ -20,6 +20,7 @@ CHANGELOG_RELEASE = re.compile(r"^## \[(\d[^\]]*)\](?: - (\d{4}-\d\d-\d\d))?", r
 
 
 def check_package_files(package: DataPackage) -> list[Failure]:
+    """Failures of the package-wide rules: resources without stamps, and versions that disagree."""
     failures = []
     for resource in package.descriptor["resources"]:
         missing = [key for key in ("bytes", "hash") if key not in resource]

@@ -10,6 +10,7 @@ CITATIONS = "citations"
 
 
 def missing_citations_failure(package: DataPackage) -> Failure:
+    """The ``missing-table`` failure for a package without a citations table; shared by both engines."""
     return Failure(
         "missing-table",
         f"The package has no '{CITATIONS}' table, so no record is cited.",
@@ -18,6 +19,7 @@ def missing_citations_failure(package: DataPackage) -> Failure:
 
 
 def check_references(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+    """Failures of the citation rules: dangling targets and records no citation supports."""
     if CITATIONS not in package.tables:
         return [missing_citations_failure(package)]
     citations = package.table(CITATIONS)
@@ -39,7 +41,7 @@ def _check_targets(package: DataPackage, citations: Table, rows: dict[str, list[
     for row in rows[CITATIONS]:
         record_id = row.cells.get("record_id", "")
         if not record_id:
-            continue  # a required-field error already
+            continue  # a required-field failure already
         target = package.table_for_id(record_id)
         found = target is not None and (target.name not in ids or record_id in ids[target.name])
         failure = target_failure(package, target, found, file, row.line, record_id)
@@ -79,6 +81,7 @@ def target_failure(
 
 
 def citation_field_failure(target: Table, file: str, line: int, field: str) -> Failure:
+    """The ``citation-field`` failure for a citation naming a field its target table lacks; shared by both engines."""
     return Failure(
         "citation-field", f"Table '{target.name}' has no field of this name.", file, CITATIONS, line, "field", field
     )
@@ -99,6 +102,7 @@ def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]
 
 
 def uncited_failure(table: Table, file: str, line: int, record_id: str) -> Failure:
+    """The ``uncited-record`` failure for a record with no citation; shared by both engines."""
     return Failure(
         "uncited-record",
         "No citation supports this record; add a citations row with a verbatim excerpt.",

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Failure:
-    """One fault, located as precisely as the check can: physical CSV line and column where there is one."""
+    """One failure: a rule broken at one place, as precisely as the check can: physical CSV line, and column if any."""
 
     rule: str
     message: str
@@ -19,6 +19,7 @@ class Failure:
     value: str | None = None
 
     def describe(self) -> str:
+        """One line for people: file, line, column and value, then the rule ID and message."""
         place = self.file + (f":{self.line}" if self.line is not None else "")
         where = f" column {self.column!r}" if self.column else ""
         shown = f" value {_shorten(self.value)!r}" if self.value not in (None, "") else ""
@@ -35,12 +36,15 @@ class Report:
 
     @property
     def valid(self) -> bool:
+        """True when no rule failed: the exit code is 0."""
         return not self.failures
 
     def to_json_lines(self) -> str:
+        """The failures as JSON, one object a line, for tools and CI annotations."""
         return "\n".join(json.dumps(asdict(failure), ensure_ascii=False) for failure in self.failures)
 
     def to_text(self) -> str:
+        """The failures one a line, then their count and the checks that ran."""
         lines = [failure.describe() for failure in self.failures]
         lines.append(f"{len(self.failures)} failure(s); checks run: {', '.join(self.checked)}")
         return "\n".join(lines)

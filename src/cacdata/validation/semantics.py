@@ -20,6 +20,7 @@ ENTITIES = "entities"
 
 
 def check_semantics(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+    """Failures of the cross-field and cross-table rules, universal and schema-declared, table by table."""
     failures = []
     for name, table_rows in rows.items():
         table = package.table(name)
@@ -42,13 +43,14 @@ def _check_date_order(package: DataPackage, table: Table, rows: list[CsvRow]) ->
 
 
 def date_order_failure(file: str, table: str, line: int, start: str, end: str) -> Failure:
+    """The ``date-order`` failure for an end date before its start; shared by both engines."""
     return Failure(
         "date-order", f"The end date is before the start date ({start}).", file, table, line, "date_end", end
     )
 
 
 def is_date(value: str) -> bool:
-    """Only well-formed dates are compared; the others are type errors already."""
+    """Only well-formed dates are compared; the others are type-error failures already."""
     try:
         date.fromisoformat(value)
     except ValueError:
@@ -71,6 +73,7 @@ def _check_required_with(package: DataPackage, table: Table, rows: list[CsvRow])
 
 
 def required_with_failure(file: str, table: str, line: int, column: str, other: str) -> Failure:
+    """The ``required-with`` failure for an empty cell that ``other`` being filled requires; shared by both engines."""
     return Failure("required-with", f"The cell is required because '{other}' is filled.", file, table, line, column, "")
 
 
@@ -163,6 +166,7 @@ def _check_entity_types(
 def entity_type_failure(
     file: str, table: str, line: int, column: str, value: str, kind: str, allowed: list[str]
 ) -> Failure:
+    """The ``entity-type`` failure for a reference to an entity of a type the field does not take; both engines."""
     return Failure(
         "entity-type",
         f"The entity is a {kind!r}; this field takes only: {', '.join(allowed)}.",

@@ -128,10 +128,12 @@ class Loaded:
 
 
 def sql_text(value: str) -> str:
+    """A string as a quoted SQL literal, so file names and values cannot break a query."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def sql_name(value: str) -> str:
+    """A name as a quoted SQL identifier, so any table or column name is safe in a query."""
     return '"' + value.replace('"', '""') + '"'
 
 
@@ -219,7 +221,7 @@ def _hash_algorithm(value: object) -> tuple[str, str]:
 def frictionless_metadata(descriptor: str) -> None:
     """Stock frictionless's own judgement of the descriptor and schemas, as ``validate`` opens them; reads no data.
 
-    Raises ``Unsupported`` on any fault: the stock path then reports it, in frictionless's words.
+    Raises ``Unsupported`` on any stock error: the stock path then reports it, in frictionless's words.
     """
     import frictionless
 
@@ -249,13 +251,14 @@ class MetadataCheck:
         self.future = self.pool.submit(frictionless_metadata, str(package.descriptor_path))
 
     def result(self) -> None:
-        """Raise ``Unsupported`` if frictionless finds any fault with the metadata."""
+        """Raise ``Unsupported`` if frictionless reports any stock error in the metadata."""
         try:
             self.future.result()
         finally:
             self.pool.shutdown()
 
     def cancel(self) -> None:
+        """Stop waiting for the metadata check (on an error or refusal) and wait for its thread to end."""
         self.future.cancel()
         self.pool.shutdown(wait=True)
 
@@ -297,7 +300,7 @@ def _check_header(table: Table) -> None:
         raise Unsupported(f"{table.name}: cannot be read as UTF-8 text") from None
     try:
         header = next(csv.reader(io.StringIO("".join(sample))), [])
-    except csv.Error:  # e.g. CR line endings: the file checks name the fault
+    except csv.Error:  # e.g. CR line endings: the file checks report the failure
         raise Unsupported(f"{table.name}: the header cannot be read as CSV") from None
     if header != table.field_names:
         raise Unsupported(f"{table.name}: the header differs from the schema's field names")
@@ -325,12 +328,13 @@ class Engine:
         self.self_refs = {name: self_references(table) for name, table in package.tables.items()}
 
     def close(self) -> None:
+        """Close the DuckDB connection and cancel the metadata check; call once, however the run ends."""
         self.con.close()
         if self.metadata is not None:
             self.metadata.cancel()
 
     def confirm(self) -> None:
-        """Wait for frictionless's verdict on the metadata: ``Unsupported`` if it finds any fault."""
+        """Wait for frictionless's verdict on the metadata: ``Unsupported`` if it reports any stock error."""
         if self.metadata is not None:
             self.metadata.result()
 
@@ -389,7 +393,7 @@ class Engine:
         """True for any row in which some cell may break a rule; false only where none can.
 
         Regular-expression calls cost most, so a column whose values are closed (a date that passes the ISO
-        test, a value of a clean enum, an ID that matches a plain pattern) is not searched for text faults too.
+        test, a value of a clean enum, an ID that matches a plain pattern) is not searched for cell-rule failures too.
         """
         space = re2_class("space")
         text_rule = sql_text(f"(^{space})|({space}$)|{FORMULA_CLASS}|{re2_class('Cc', 'Cf', 'nfc')}")
@@ -407,7 +411,7 @@ class Engine:
             if "pattern" in constraints:
                 pattern = str(constraints["pattern"])
                 if PLAIN_PATTERN.fullmatch(pattern):
-                    # matches only ASCII letters, digits, _ and -: Python agrees, and only a leading - is a fault
+                    # matches only ASCII letters, digits, _ and -: Python agrees, and only a leading - fails a rule
                     tests.append(f"NOT regexp_full_match({v}, {sql_text(pattern)}) OR starts_with({v}, '-')")
                     closed = True
                 else:
@@ -495,11 +499,13 @@ class Engine:
         return self.con.execute(sql).fetchall()
 
     def view(self, name: str) -> str:
+        """The quoted name of the view over a loaded table, with its row number as ``row__``."""
         return sql_name("v_" + name)
 
     # -- the stock checks -----------------------------------------------------------------------------------
 
     def stock(self) -> list[Failure]:
+        """The failures stock frictionless would report on the rows (types, constraints, keys), found in SQL."""
         failures: list[Failure] = []
         for name, loaded in self.loaded.items():
             errors = sorted(self._row_errors(loaded), key=lambda e: e[0])
@@ -580,6 +586,7 @@ class Engine:
     # -- our rules ------------------------------------------------------------------------------------------
 
     def files(self) -> list[Failure]:
+        """The byte-level failures (final newline, row order) as ``check_files`` reports them."""
         failures = []
         for name, loaded in self.loaded.items():
             if not loaded.ends_with_newline:
@@ -612,6 +619,7 @@ class Engine:
         return failures
 
     def cells(self) -> list[Failure]:
+        """The cell-rule failures, checked only on the suspect rows the SQL filter picked out."""
         failures = []
         for name, loaded in self.loaded.items():
             names = loaded.table.field_names
@@ -625,6 +633,7 @@ class Engine:
         return failures
 
     def references(self) -> list[Failure]:
+        """The citation failures as ``check_references`` reports them, found by joins."""
         package = self.package
         if CITATIONS not in package.tables:
             return [missing_citations_failure(package)]
@@ -679,6 +688,7 @@ class Engine:
         return failures
 
     def semantics(self) -> list[Failure]:
+        """The cross-field and cross-table failures as ``check_semantics`` reports them."""
         failures: list[Failure] = []
         for name, loaded in self.loaded.items():
             table = loaded.table
@@ -769,6 +779,7 @@ class Engine:
         return failures
 
     def expectations(self) -> list[Failure]:
+        """The row-count and column-fill failures as ``check_expectations`` reports them."""
         failures = []
         for name, loaded in self.loaded.items():
             table = loaded.table
@@ -786,6 +797,7 @@ class Engine:
         return failures
 
     def address_excerpts(self) -> list[Failure]:
+        """The ``excerpt-verbatim`` failures for excerpts located by address, as the row-by-row path reports them."""
         if CITATIONS not in self.loaded or "sources" not in self.loaded:
             return []
         citations = self.loaded[CITATIONS]

@@ -88,6 +88,7 @@ def code_points(name: str) -> list[tuple[int, int]]:
 
 
 def parse(text: str) -> list[tuple[int, int]]:
+    """Ranges from the stored form ``hex`` or ``hex-hex``, comma-separated, as ``STORED`` keeps them."""
     ranges = []
     for part in text.split(","):
         first, _, last = part.partition("-")

@@ -14,6 +14,7 @@ from cacdata.share.exports.fields import frames
 
 
 def write_duckdb(package: DataPackage, out: Path) -> list[Path]:
+    """Write the package as one DuckDB database at ``out``, replaced whole or not at all; returns the file."""
     data = frames(package)  # read (and so check) every table before anything is written
     with replacing(out) as temporary:
         temporary.unlink()  # DuckDB creates its file itself; an empty one is not a database

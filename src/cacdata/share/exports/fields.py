@@ -16,6 +16,7 @@ def foreign_keys(table: Table) -> list[tuple[str, str, str]]:
 
 
 def frames(package: DataPackage) -> dict[str, pd.DataFrame]:
+    """Every table as a typed frame, read before any export writes so bad data stops it early."""
     return {name: read_table(table) for name, table in package.tables.items()}
 
 

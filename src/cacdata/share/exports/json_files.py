@@ -14,6 +14,7 @@ from cacdata.share.exports.fields import frames, plain_records
 
 
 def write_json(package: DataPackage, out: Path) -> list[Path]:
+    """Write one JSON array file per table into ``out``, for web and script use; returns the files."""
     written = []
     for name, frame in frames(package).items():
         path = write_text(out / f"{name}.json", json.dumps(plain_records(frame), ensure_ascii=False, indent=1) + "\n")
@@ -22,6 +23,7 @@ def write_json(package: DataPackage, out: Path) -> list[Path]:
 
 
 def write_json_lines(package: DataPackage, out: Path) -> list[Path]:
+    """Write one JSON Lines file per table into ``out``, for streaming tools; returns the files."""
     written = []
     for name, frame in frames(package).items():
         lines = [json.dumps(record, ensure_ascii=False) for record in plain_records(frame)]

@@ -16,6 +16,7 @@ from cacdata.share.exports.fields import frames
 
 
 def write_parquet(package: DataPackage, out: Path) -> list[Path]:
+    """Write one Parquet file per table into ``out``, with schema descriptions as field metadata; returns the files."""
     written = []
     for name, frame in frames(package).items():
         table = package.table(name)

@@ -19,6 +19,7 @@ from cacdata.read.frames import typed_frame
 
 
 def read_back(fmt: str, out: Path, table: Table) -> pd.DataFrame:
+    """One table of the export at ``out`` in format ``fmt``, typed as ``cacdata.load`` types it."""
     if fmt == "sqlite":
         with sqlite3.connect(out) as db:
             rows = db.execute(f'SELECT * FROM "{table.name}" ORDER BY rowid').fetchall()

@@ -26,6 +26,7 @@ FIELDS_TABLE = "_cacdata_fields"
 
 
 def write_sqlite(package: DataPackage, out: Path) -> list[Path]:
+    """Write the package as one SQLite database at ``out``, replaced whole or not at all; returns the file."""
     data = frames(package)  # read (and so check) every table before anything is written
     with replacing(out) as temporary:
         _write(package, data, temporary)

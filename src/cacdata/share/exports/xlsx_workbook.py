@@ -28,6 +28,7 @@ MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def write_xlsx(package: DataPackage, out: Path) -> list[Path]:
+    """Write the package as one Excel workbook at ``out``, a sheet per table; returns the file."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for name, frame in frames(package).items():

@@ -33,6 +33,7 @@ def prepare(package: DataPackage, folder: Path) -> tuple[Path, Path]:
 
 
 def command(database: Path, meta: Path, host: str, port: int) -> list[str]:
+    """The Datasette command line that serves ``database`` with our metadata, plugin and templates."""
     return [
         sys.executable,
         "-m",

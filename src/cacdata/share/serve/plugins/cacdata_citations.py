@@ -24,6 +24,7 @@ order by c.citation_id"""
 def extra_template_vars(
     view_name: str, request: Any, database: str, table: str, datasette: Any
 ) -> Callable[[], Awaitable[dict[str, Any]]] | None:
+    """Datasette hook: on a record's page, fetch its citations for the template; None elsewhere."""
     if view_name != "row" or request is None or table == "citations":
         return None
 
