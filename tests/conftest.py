@@ -111,3 +111,11 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A tagless clone of this repository with one new entity (and its citation) since the last release."""
+    from releasing import clone_with_a_change
+
+    return clone_with_a_change(tmp_path)

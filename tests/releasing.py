@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 from cacdata.describe.package import DataPackage
@@ -17,6 +18,9 @@ IDENTITY = ["-c", "user.name=cacdata test", "-c", "user.email=test@example.inval
 # What a release reads and writes; the fixture brings the clone up to the working tree's state of these.
 TRACKED = ["datapackage.json", "CITATION.cff", "CHANGELOG.md", "README.md", "LICENSE", "LICENSE-DATA"]
 TRACKED_FOLDERS = ["schemas", "data", "docs", RELEASES]
+
+
+TODAY = date(2031, 5, 6)  # a release day no test can mistake for the real one
 
 
 def git(repo: Path, *args: str) -> str:
@@ -51,3 +55,9 @@ def clone_with_a_change(tmp_path: Path) -> Path:
     write_metadata(root)
     git(root, "commit", "-qam", "one new entity")
     return root
+
+
+def next_minor(version: str) -> str:
+    """The next minor version, as a MAJOR schema change needs before 1.0.0."""
+    major, minor, _ = version.split(".")
+    return f"{major}.{int(minor) + 1}.0"

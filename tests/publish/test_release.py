@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -22,20 +21,7 @@ from cacdata.validation import validate
 
 from conftest import alter_member
 from faults import read, write
-from releasing import clone_with_a_change, git
-
-TODAY = date(2031, 5, 6)
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A tagless clone with one new entity (and its citation) committed since the last release."""
-    return clone_with_a_change(tmp_path)
-
-
-def next_minor(version: str) -> str:
-    major, minor, _ = version.split(".")
-    return f"{major}.{int(minor) + 1}.0"
+from releasing import TODAY, git, next_minor
 
 
 def test_a_release_sets_the_version_everywhere_and_dates_the_changelog(repo: Path) -> None:

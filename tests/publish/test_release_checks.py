@@ -6,7 +6,6 @@ import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 
-import pytest
 from typer.testing import CliRunner
 
 from cacdata.cli import app
@@ -15,20 +14,9 @@ from cacdata.publish.archive import readme_links
 from cacdata.publish.manifest import RELEASES, read_manifests
 from cacdata.publish.rebuild import rebuild
 
-from releasing import clone_with_a_change, git
+from releasing import git, next_minor
 
 RUNNER = CliRunner()
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A tagless clone with one new entity (and its citation) committed since the last release."""
-    return clone_with_a_change(tmp_path)
-
-
-def next_minor(version: str) -> str:
-    major, minor, _ = version.split(".")
-    return f"{major}.{int(minor) + 1}.0"
 
 
 def run_release(repo: Path, *args: str) -> tuple[int, str]:

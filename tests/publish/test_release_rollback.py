@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_release import TODAY, next_minor, repo  # noqa: F401 - the fixture is used by name
 from typer.testing import CliRunner
 
 from cacdata.cli import app
 from cacdata.describe.package import DataPackage
 from cacdata.publish import release as release_module
 from cacdata.publish.release import release
+
+from releasing import TODAY, next_minor
 
 
 def snapshot(root: Path) -> dict[Path, bytes]:
@@ -21,7 +22,7 @@ def snapshot(root: Path) -> dict[Path, bytes]:
 @pytest.mark.parametrize("fails", ["_move_unreleased", "write_manifest", "_refresh_generated", "_build"])
 def test_a_failure_midway_restores_every_file_and_a_rerun_works(
     fails: str,
-    repo: Path,  # noqa: F811 - the fixture
+    repo: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     version = next_minor(DataPackage.open(repo).version)
@@ -43,7 +44,7 @@ def test_a_failure_midway_restores_every_file_and_a_rerun_works(
     assert made.version == version == DataPackage.open(repo).version
 
 
-def test_a_version_that_is_not_a_version_is_a_usage_error(repo: Path) -> None:  # noqa: F811 - the fixture
+def test_a_version_that_is_not_a_version_is_a_usage_error(repo: Path) -> None:
     before = snapshot(repo)
     result = CliRunner().invoke(app, ["release", "0.3.0/../../x", "--no-build", "--repo", str(repo)])
     assert result.exit_code == 2 and "X.Y.Z" in result.output and "Traceback" not in result.output
