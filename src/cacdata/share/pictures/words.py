@@ -18,13 +18,13 @@ MILESTONES: tuple[tuple[str, str], ...] = (
     (r"\bdraft\b", "draft"),
     (r"\badopted\b", "adopted"),
     (r"\bsigned\b", "signed"),
-    (r"\bissued\b", "issued"),
-    (r"\bpublish(?:es|ed)?\b", "published"),
+    (r"\b(?:jointly )?issued\b", "issued"),
+    (r"\bpublish(?:es|ed)?\b|\bmade public\b", "published"),
     (r"\btakes? effect\b|\bin force\b", "in force"),
     (r"\blaunched\b", "launched"),
 )
 SHORT_LIMIT = 44  # characters of a short title
-CUT_BEFORE = (" on ", " over ", " and ", " with ", " for ")  # where a long title may be cut
+CUT_BEFORE = (" on ", " over ", " and ", " with ")  # where a long title may be cut ("for" cuts off its point)
 CHINESE_TITLE = re.compile(r"《([^》]+)》")
 _CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
 # A run of Chinese, with any digits inside it (a document number such as 国信办通字 2025 2号 goes whole).
