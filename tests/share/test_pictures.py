@@ -29,9 +29,10 @@ from cacdata.share.pictures import MANIFEST, OUTPUTS, draw_all, inputs_digest
 from cacdata.share.pictures import fonts as font_module
 from cacdata.share.pictures.fonts import NO_CJK_NOTE, cjk_font, covers, has_cjk
 from cacdata.share.pictures.labels import overlapping, place_in_rows
+from cacdata.share.pictures.lanes import ACTION, INSTRUMENT, KIND, kind_title
 from cacdata.share.pictures.network import draw_network
 from cacdata.share.pictures.timeline import FOCUS, STYLE, WIDTH_IN, draw_timeline
-from cacdata.share.pictures.words import FOCUS_EVENT, chinese_title, milestone, short_title, subject
+from cacdata.share.pictures.words import FOCUS_EVENT, chinese_title, milestone, short_title, subject, without_chinese
 
 from conftest import REPO
 
@@ -41,6 +42,7 @@ PARTICIPANTS = cacdata.load("participants")
 CITATIONS = cacdata.load("citations")
 SOURCES = cacdata.load("sources")
 ID = re.compile(r"\b[a-z]{3}-\d{4}\b")
+DATED = EVENTS["date_start"].notna() | EVENTS["date_end"].notna()
 IMAGES = REPO / "docs" / "images"
 # CI installs a CJK font (.ci/run); elsewhere its absence skips only the tests that need it.
 needs_cjk = pytest.mark.skipif(
@@ -78,33 +80,102 @@ def test_milestone_words_short_titles_and_chinese_titles_are_read_from_the_data(
     assert chinese_title("no title here") is None
 
 
+def test_without_chinese_takes_the_chinese_out_of_a_title_and_leaves_no_empty_brackets() -> None:
+    assert without_chinese("MPS annual 'Jingwang' (净网, clean network) campaigns") == (
+        "MPS annual 'Jingwang' (clean network) campaigns"
+    )
+    assert without_chinese("Filing (备案) and registration (登记) of services") == "Filing and registration of services"
+    assert without_chinese("Measures issued by notice 国信办通字\u30142025\u30152号") == "Measures issued by notice"
+    assert without_chinese("Deep synthesis provisions") == "Deep synthesis provisions"
+
+
 def test_each_instrument_is_a_lane_of_its_milestones_named_in_words() -> None:
     drawn = draw_timeline(EVENTS)
-    children = EVENTS.dropna(subset=["parent_event_id"]).groupby("parent_event_id")["event_id"].apply(set)
     by_root = {lane.root: lane for lane in drawn.lanes}
-    assert set(children.index) <= set(by_root)  # every event with milestones has its lane
-    for root, below in children.items():
+    steps = EVENTS[EVENTS["milestone"].notna() & EVENTS["parent_event_id"].notna()]
+    rules = EVENTS[EVENTS["event_type"].isin(["regulation", "standard"])]["event_id"]
+    instruments = set(steps["parent_event_id"]) & set(rules)
+    assert {r for r, lane in by_root.items() if lane.sort == INSTRUMENT} == instruments
+    assert len(instruments) >= 10  # the 2018, 2019, algorithm, deep synthesis, generative AI, labelling rules...
+    for root in instruments:
         lane = by_root[root]
-        assert {m.event_id for m in lane.milestones} - {root} == below
-        titles = EVENTS.set_index("event_id")["title"]
-        for item in lane.milestones:
-            if item.event_id != root:
-                assert item.label == (milestone(titles[item.event_id]) or item.label), item.event_id
-    roots = set(EVENTS.loc[EVENTS["parent_event_id"].isna(), "event_id"])
-    assert set(by_root) <= roots
+        mine = steps[(steps["parent_event_id"] == root) & DATED[steps.index]]
+        assert {m.event_id for m in lane.milestones} == set(mine["event_id"]), root
+        for row in mine.itertuples():
+            (item,) = [m for m in lane.milestones if m.event_id == row.event_id]
+            step = str(row.milestone).replace("_", " ")
+            assert item.label == (step if step != "other" else milestone(row.title) or item.label), row.event_id
+    filings = EVENTS[EVENTS["event_type"] == "filing_list"]["event_id"]
+    assert not {m.event_id for r in instruments for m in by_root[r].milestones} & set(filings)
     shown = texts(drawn.figure)
     for lane in drawn.lanes:
         assert any(text.startswith(lane.title.split()[0]) for text in shown), lane.title
 
 
-def test_every_dated_event_is_drawn_and_the_undated_are_named() -> None:
+def test_campaigns_and_the_summons_have_lanes_and_every_other_dated_event_a_lane_of_its_kind() -> None:
     drawn = draw_timeline(EVENTS)
-    dated = EVENTS["date_start"].notna() | EVENTS["date_end"].notna()
-    assert sorted(set(drawn.drawn)) == sorted(EVENTS.loc[dated, "event_id"])
-    assert len(drawn.undated) == (~dated).sum()
-    note = next(t for t in texts(drawn.figure) if "no date known" in t)
+    types = EVENTS.set_index("event_id")["event_type"]
+    actions = {lane.root for lane in drawn.lanes if lane.sort == ACTION}
+    campaigns = EVENTS[(EVENTS["event_type"] == "campaign") & DATED]["event_id"]
+    assert set(campaigns) - {m.event_id for lane in drawn.lanes for m in lane.milestones} <= actions
+    (focus,) = [lane for lane in drawn.lanes if lane.focus]
+    assert focus.sort == ACTION
+    kinds = [lane for lane in drawn.lanes if lane.sort == KIND]
+    assert {"court_ruling", "filing_list", "case_list", "enforcement_action"} <= {lane.root for lane in kinds}
+    for lane in kinds:
+        assert lane.title == kind_title(lane.root)
+        assert {types[m.event_id] for m in lane.milestones} == {lane.root}
+    assert drawn.lanes[-len(kinds) :] == kinds  # the kinds below the instruments and actions
+
+
+def test_every_dated_event_is_drawn_once_and_the_undated_are_named() -> None:
+    drawn = draw_timeline(EVENTS)
+    assert sorted(drawn.drawn) == sorted(EVENTS.loc[DATED, "event_id"])  # each once, none left out
+    assert len(drawn.undated) == (~DATED).sum()
+    note = "\n".join(t for t in texts(drawn.figure) if "no date known" in t).replace("\n", " ")
     for title in drawn.undated:
-        assert title in note
+        assert (title if drawn.cjk_font else without_chinese(title)) in note
+
+
+def test_every_event_is_named_in_words_or_counted_as_unnamed() -> None:
+    drawn = draw_timeline(EVENTS)
+    labels = {
+        str(t.get_gid()).removesuffix(":label"): t.get_text()
+        for t in drawn.figure.findobj(Text)
+        if str(t.get_gid()).endswith(":label")
+    }
+    for lane in drawn.lanes:
+        for item in lane.milestones:
+            if lane.sort == KIND:
+                assert (item.event_id in labels) != (item.event_id in drawn.unlabelled), item.event_id
+            else:  # a rule's milestones are all named; the same word at the same place only once
+                assert item.event_id in labels or item.label in [labels.get(m.event_id) for m in lane.milestones]
+    assert drawn.unlabelled  # 126 events do not all fit at page width
+    (note,) = [t for t in texts(drawn.figure) if "unnamed for want of room" in t]
+    assert f"{len(drawn.unlabelled)} of the points" in note
+
+
+def test_a_crowded_lane_of_one_kind_names_what_fits_and_counts_the_rest() -> None:
+    day = pd.Timestamp("2024-05-05")
+    crowd = pd.DataFrame(
+        {
+            "event_id": [f"evt-{9000 + i}" for i in range(12)],
+            "title": [f"Court number {i} rules on an AI-generated voice" for i in range(12)],
+            "event_type": ["court_ruling"] * 12,
+            "description": [None] * 12,
+            "date_start": [day + pd.Timedelta(days=i) for i in range(12)],
+            "date_end": [day + pd.Timedelta(days=i) for i in range(12)],
+            "date_precision": ["day"] * 12,
+            "parent_event_id": [None] * 12,
+            "milestone": ["judgment"] * 12,
+        }
+    )
+    drawn = draw_timeline(crowd)
+    assert sorted(drawn.drawn) == sorted(crowd["event_id"])
+    named = [t for t in drawn.figure.findobj(Text) if str(t.get_gid()).endswith(":label")]
+    assert 1 <= len(named) <= 2 and len(drawn.unlabelled) == 12 - len(named)
+    assert overlapping(list(drawn.figure.findobj(Text)), drawn.figure) == []
+    assert any(f"{12 - len(named)} of the points" in t for t in texts(drawn.figure))
 
 
 def test_a_vague_date_looks_vague() -> None:
@@ -124,7 +195,7 @@ def test_a_vague_date_looks_vague() -> None:
             bar = next(iter(artist.patches)) if hasattr(artist, "patches") else artist
             assert isinstance(bar, Rectangle)
             assert bar.get_alpha() == STYLE.get(str(event.date_precision), STYLE["range"])["alpha"], event.event_id
-    assert checked == (EVENTS["date_start"].notna() | EVENTS["date_end"].notna()).sum()
+    assert checked == DATED.sum()
 
 
 def test_each_precision_is_drawn_differently() -> None:
@@ -175,10 +246,14 @@ def test_labels_are_names_legible_at_page_width_and_never_overlap(draw: object) 
 def test_labels_in_a_crowded_row_are_moved_apart() -> None:
     slots = place_in_rows([10.0, 11.0, 12.0, 13.0], [30.0] * 4, limit=200.0, gap=5.0)
     for row in (0, 1):
-        lefts = sorted(s.left for s in slots if s.row == row)
+        lefts = sorted(s.left for s in slots if s is not None and s.row == row)
         assert all(b - a >= 35.0 for a, b in itertools.pairwise(lefts))
-    pulled = place_in_rows([195.0], [30.0], limit=200.0)
-    assert pulled[0].left + 30.0 <= 200.0
+    assert None not in slots  # with no reach given, every label is placed
+    (pulled,) = place_in_rows([195.0], [30.0], limit=200.0)
+    assert pulled is not None and pulled.left + 30.0 <= 200.0
+    near = place_in_rows([10.0, 11.0, 12.0, 13.0], [30.0] * 4, limit=200.0, gap=5.0, reach=10.0)
+    assert sum(s is not None for s in near) == 2  # one a row; the others would move too far from their points
+    assert place_in_rows([100.0, 101.0], [150.0, 150.0], limit=200.0, rows=1, reach=10.0)[1] is None
 
 
 def test_the_network_answers_who_summoned_whom_and_who_issued_which_rule() -> None:
@@ -259,16 +334,26 @@ def test_the_same_data_gives_the_same_pictures(tmp_path: Path) -> None:
     assert svg.tag.endswith("svg")
 
 
-def test_the_timeline_page_is_standalone_and_carries_each_milestones_sources(tmp_path: Path) -> None:
+def test_the_timeline_page_is_standalone_shows_every_dated_event_with_its_sources_and_filters_by_kind(
+    tmp_path: Path,
+) -> None:
     result = CliRunner().invoke(app, ["timeline", "--out", str(tmp_path / "t.html"), "--quiet"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "t.html").read_text(encoding="utf-8")
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=", page)  # nothing fetched
     data = json.loads(re.search(r'<script type="application/json" id="events">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert set(data) == set(EVENTS.loc[DATED, "event_id"])
+    types = EVENTS.set_index("event_id")["event_type"]
     for event_id, event in data.items():
         cited = CITATIONS[CITATIONS["record_id"] == event_id]
         assert [s["excerpt"] for s in event["sources"]] == list(cited.sort_values("citation_id")["excerpt"])
         assert f'id="{event_id}' in page
+        assert event["kind"] == types[event_id]
+    boxes = set(re.findall(r'<input type="checkbox" value="([a-z_]+)" checked>', page))
+    assert boxes == set(types[DATED.to_numpy()])
+    rows = re.findall(r'<tr data-kind="([a-z_]+)">', page)
+    assert len(rows) == DATED.sum() and set(rows) == boxes
+    assert "addEventListener('change', filter)" in page
 
 
 @pytest.mark.parametrize("command", ["timeline", "network"])
@@ -285,7 +370,7 @@ def test_the_commands_write_each_format(command: str, suffix: str, tmp_path: Pat
         assert ElementTree.fromstring(data).tag.endswith("svg")
     else:
         text = data.decode()
-        assert "<svg" in text and text.count("<tr>") > 10
+        assert "<svg" in text and len(re.findall(r"<tr( data-kind=\"[a-z_]+\")?>", text)) > 10
 
 
 def test_an_unknown_picture_format_is_refused(tmp_path: Path) -> None:

@@ -31,31 +31,39 @@ def renderer(figure: Figure) -> RendererAgg:
 
 
 def place_in_rows(
-    anchors: list[float], widths: list[float], limit: float, rows: int = 2, gap: float = GAP
-) -> list[Slot]:
-    """Centre each label on its anchor where it fits, else slide it right in the row that moves it least;
-    then pull back left whatever would pass ``limit`` (the right edge), keeping the gaps."""
+    anchors: list[float], widths: list[float], limit: float, rows: int = 2, gap: float = GAP,
+    reach: float = float("inf"),
+) -> list[Slot | None]:  # fmt: skip
+    """Centre each label on its anchor where it fits, else slide it right in the row that moves it least, by
+    no more than ``reach`` points (else leave it out: None); then pull back left whatever would pass ``limit``
+    (the right edge), keeping the gaps, and leave out whatever that pushes past the left edge."""
     ends = [float("-inf")] * rows
-    slots: list[Slot] = []
+    slots: list[Slot | None] = []
     ordered = sorted(zip(anchors, widths, strict=True), key=lambda pair: pair[0])
     for anchor, width in ordered:
-        wanted = max(0.0, anchor - width / 2)
+        wanted = min(max(0.0, anchor - width / 2), max(0.0, limit - width))
         shifts = [max(0.0, end + gap - wanted) for end in ends]
         row = min(range(rows), key=lambda r: (shifts[r], r))
+        if shifts[row] > reach:
+            slots.append(None)
+            continue
         left = wanted + shifts[row]
         ends[row] = left + width
         slots.append(Slot(row, left))
     for row in range(rows):
         edge = limit
-        for index in reversed([i for i, slot in enumerate(slots) if slot.row == row]):
+        for index in reversed([i for i, slot in enumerate(slots) if slot is not None and slot.row == row]):
             width = ordered[index][1]
-            if slots[index].left + width > edge:
-                slots[index] = Slot(row, edge - width)
-            edge = slots[index].left - gap
+            slot = slots[index]
+            assert slot is not None
+            if slot.left + width > edge:
+                slot = Slot(row, edge - width)
+            slots[index] = slot if slot.left >= 0 else None
+            edge = slot.left - gap if slot.left >= 0 else edge
     order = sorted(range(len(anchors)), key=lambda i: anchors[i])
-    placed = [Slot(0, 0.0)] * len(anchors)
-    for index, slot in zip(order, slots, strict=True):
-        placed[index] = slot
+    placed: list[Slot | None] = [None] * len(anchors)
+    for index, placed_slot in zip(order, slots, strict=True):
+        placed[index] = placed_slot
     return placed
 
 

@@ -1,9 +1,16 @@
-"""What the timeline shows, before any drawing: one lane per instrument or action, its milestones in words.
+"""What the timeline shows, before any drawing: lanes chosen from the data, their milestones in words.
 
-A lane is an event without a parent (a rule, the March 2021 drive, a campaign, an action); its milestones
-are its descendants through ``parent_event_id`` (a rule's draft, adoption, signature, publication and entry
-into force), or the event itself when it has none. Each milestone carries its sources, for the page where
-hovering shows them.
+Three sorts of lane, chosen by ``event_type`` and ``milestone``, never by ID:
+
+- an *instrument*: an event of type regulation or standard with at least one child whose ``milestone`` is
+  filled; its milestones are those children (draft, comment period, signed, published, in force);
+- an *action*: a campaign, or the root of the story's centre (the March 2021 summons), with all its
+  descendants not already in an instrument's lane;
+- a *kind*: every other dated event, one lane per ``event_type`` (court rulings, filing lists, case lists,
+  enforcement actions, announcements, ...), drawn as points and named where there is room.
+
+So every dated event is in exactly one lane. Each milestone carries its kind and its sources, for the page
+where hovering shows them and checkboxes filter by kind.
 """
 
 from __future__ import annotations
@@ -17,6 +24,11 @@ from cacdata.share.naming import source_label
 from cacdata.share.pictures.words import FOCUS_EVENT, chinese_title, milestone, short_title, subject
 
 LABEL_LIMIT = 34  # characters of a milestone label that is not a milestone word
+KIND_LIMIT = 30  # characters of a label in a lane of one kind, where room is short
+INSTRUMENT_TYPES = ("regulation", "standard")  # with milestone children, each gets a lane of its own
+ACTION_TYPES = ("campaign",)  # each gets a lane of its own, with whatever it holds
+INSTRUMENT, ACTION, KIND = "instrument", "action", "kind"  # the sorts of lane
+VAGUE_STEPS = ("other",)  # milestone values that say nothing a label could print
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,7 @@ class Milestone:
     end: pd.Timestamp | None
     precision: str
     focus: bool
+    kind: str = ""  # the event's event_type, by which the page filters
     sources: list[Source] = field(default_factory=list)
 
 
@@ -51,6 +64,7 @@ class Lane:
     chinese: str | None
     span: Milestone | None  # the instrument itself, drawn behind its milestones
     milestones: list[Milestone]
+    sort: str = INSTRUMENT  # instrument, action or kind
 
     @property
     def focus(self) -> bool:
@@ -68,7 +82,8 @@ def build_lanes(
     events: pd.DataFrame, citations: pd.DataFrame | None = None, sources: pd.DataFrame | None = None,
     entities: pd.DataFrame | None = None,
 ) -> tuple[list[Lane], list[str]]:  # fmt: skip
-    """The lanes in order of their first date, and the short titles of events with no date at all."""
+    """Instrument and action lanes in order of their first date, then one lane per kind of the other events;
+    and the short titles of the events with no date at all."""
     rows = {str(r["event_id"]): r for r in _records(events)}
     children: dict[str, list[str]] = {}
     for event_id, row in rows.items():
@@ -76,26 +91,70 @@ def build_lanes(
         if isinstance(parent, str) and parent in rows:
             children.setdefault(parent, []).append(event_id)
     evidence = _evidence(citations, sources, entities)
-    lanes, undated = [], []
+    placed: set[str] = set()
+    lanes: list[Lane] = []
     for root, row in rows.items():
-        if isinstance(row["parent_event_id"], str) and row["parent_event_id"] in rows:
+        steps = [c for c in children.get(root, []) if _text(rows[c].get("milestone")) is not None]
+        if row["event_type"] in INSTRUMENT_TYPES and steps:
+            lanes.append(_lane(root, steps, rows, evidence, INSTRUMENT))
+            placed.update([root, *steps])
+    for root in [e for e in rows if rows[e]["event_type"] in ACTION_TYPES or e == _top(FOCUS_EVENT, rows)]:
+        if root in placed:
             continue
-        below = sorted(_descendants(root, children), key=lambda e: (_day(rows[e]) or pd.Timestamp.max, e))
-        titles = [str(rows[e]["title"]) for e in below]
-        name = subject(titles) or short_title(str(row["title"]))
-        dated = [e for e in below if _day(rows[e]) is not None]
-        marks = [_milestone(rows[e], _label(str(rows[e]["title"])), evidence) for e in dated]
-        span = None
-        if _day(row) is not None and below and _spans(row):
-            span = _milestone(row, name, evidence)  # a rule's life, drawn behind its milestones
-        elif _day(row) is not None:  # the event itself is a milestone of its lane
-            marks.insert(0, _milestone(row, milestone(str(row["title"])) or date_words(row), evidence))
-        if not marks and span is None:
-            undated.append(short_title(str(row["title"])))
-            continue
-        lanes.append(Lane(root, name, chinese_title(_text(row["description"])), span, marks))
+        below = [e for e in _descendants(root, children) if e not in placed]
+        lanes.append(_lane(root, below, rows, evidence, ACTION))
+        placed.update([root, *below])
+    lanes = [lane for lane in lanes if lane.milestones or lane.span]
     lanes.sort(key=lambda lane: (lane.first, lane.root))
+    kinds: dict[str, list[str]] = {}
+    for event_id, row in rows.items():
+        if event_id not in placed and _day(row) is not None:
+            kinds.setdefault(str(row["event_type"]), []).append(event_id)
+    for kind in sorted(kinds, key=lambda k: (-len(kinds[k]), k)):
+        dated = sorted(kinds[kind], key=lambda e: (_day(rows[e]), e))
+        marks = [_milestone(rows[e], short_title(str(rows[e]["title"]), limit=KIND_LIMIT), evidence) for e in dated]
+        lanes.append(Lane(kind, kind_title(kind), None, None, marks, KIND))
+    undated = [short_title(str(row["title"])) for row in rows.values() if _day(row) is None]
     return lanes, undated
+
+
+def kind_title(kind: str) -> str:
+    """A lane's name for the events of one ``event_type``: 'court_ruling' gives 'Court rulings'."""
+    return kind.replace("_", " ").capitalize() + "s"
+
+
+def _lane(
+    root: str, below: list[str], rows: dict[str, dict[str, Any]], evidence: dict[str, list[Source]], sort: str
+) -> Lane:
+    """One instrument or action: its span behind, its dated milestones on it, named in words."""
+    row = rows[root]
+    below = sorted(below, key=lambda e: (_day(rows[e]) or pd.Timestamp.max, e))
+    name = subject([str(rows[e]["title"]) for e in below]) or short_title(str(row["title"]))
+    marks = [_milestone(rows[e], _label(rows[e]), evidence) for e in below if _day(rows[e]) is not None]
+    span = None
+    if _day(row) is not None and below and _spans(row):
+        span = _milestone(row, name, evidence)  # a rule's life, drawn behind its milestones
+    elif _day(row) is not None:  # the event itself is a milestone of its lane
+        marks.insert(0, _milestone(row, _step(row) or milestone(str(row["title"])) or date_words(row), evidence))
+    return Lane(root, name, chinese_title(_text(row["description"])), span, marks, sort)
+
+
+def _top(event_id: str, rows: dict[str, dict[str, Any]]) -> str | None:
+    """The event at the top of ``event_id``'s chain of parents; None if there is no such event."""
+    seen: list[str] = []
+    while event_id in rows and event_id not in seen:
+        seen.append(event_id)
+        parent = rows[event_id]["parent_event_id"]
+        if not (isinstance(parent, str) and parent in rows):
+            return event_id
+        event_id = parent
+    return None
+
+
+def _step(row: dict[str, Any]) -> str | None:
+    """The event's ``milestone`` in words ('in force'), None when empty or too vague to print."""
+    step = _text(row.get("milestone"))
+    return None if step is None or step in VAGUE_STEPS else step.replace("_", " ")
 
 
 def date_words(row: dict[str, Any]) -> str:
@@ -112,8 +171,10 @@ def date_words(row: dict[str, Any]) -> str:
     return _day_words(start)
 
 
-def _label(title: str) -> str:
-    return milestone(title) or short_title(title, limit=LABEL_LIMIT)
+def _label(row: dict[str, Any]) -> str:
+    """A milestone's words: its ``milestone`` column where filled, else read from its title."""
+    title = str(row["title"])
+    return _step(row) or milestone(title) or short_title(title, limit=LABEL_LIMIT)
 
 
 def _spans(row: dict[str, Any]) -> bool:
@@ -131,6 +192,7 @@ def _milestone(row: dict[str, Any], label: str, evidence: dict[str, list[Source]
         end=_ts(row["date_end"]),
         precision=str(row["date_precision"]),
         focus=event_id == FOCUS_EVENT,
+        kind=str(row["event_type"]),
         sources=evidence.get(event_id, []),
     )
 

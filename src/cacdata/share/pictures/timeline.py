@@ -1,9 +1,12 @@
-"""The regulatory timeline: one lane per instrument or action, each milestone named in words, vague dates vague.
+"""The regulatory timeline: one lane per instrument or action, each milestone named in words, vague dates vague;
+below them one lane per kind of the other events (court rulings, filing lists, ...), as points.
 
 Drawn for the full text width of a two-column journal page (180 mm) with no text under 6 pt. A day is a
 dot; a range, month or year a bar as wide as what is known, fainter and hatched the vaguer it is; "not
 after" a dashed line reaching back from its latest date. The March 2021 summons is emphasised. Labels are
-placed so that none overlaps another (``labels.place_in_rows``); every artist carries its event's ID as its
+placed so that none overlaps another (``labels.place_in_rows``); in a lane of one kind a label is printed only
+where there is room near its point, and a note says how many are not (the HTML page names them all). Without
+a CJK font no Chinese is printed, not even inside a title. Every artist carries its event's ID as its
 gid, which the interactive page uses to show the sources.
 """
 
@@ -23,8 +26,8 @@ from matplotlib.text import Text
 
 from cacdata.share.pictures.fonts import NO_CJK_NOTE, has_cjk, use_fonts
 from cacdata.share.pictures.labels import place_in_rows, renderer
-from cacdata.share.pictures.lanes import Lane, Milestone, build_lanes, date_words
-from cacdata.share.pictures.words import balanced, short_title
+from cacdata.share.pictures.lanes import KIND, Lane, Milestone, build_lanes, date_words
+from cacdata.share.pictures.words import balanced, short_title, without_chinese
 
 # How each precision is drawn; "not_after" is a dashed line instead.
 STYLE: dict[str, dict[str, Any]] = {
@@ -41,6 +44,9 @@ FONT = 6.5  # points; nothing smaller than SMALL
 SMALL = 6.0
 LINE = 7.6  # points per line of FONT-sized text
 LANE_MIN = 27.0  # points: a row of labels above the line and one below
+HEADING = 14.0  # points above the first lane of one kind, for its heading
+KIND_REACH = 10.0  # points a label in a lane of one kind may move from its point; beyond, it is left out
+KINDS_HEADING = "Other events, by kind (named where there is room)"
 INK, FOCUS, FOCUS_BAND, RULE = "#1f3b57", "#b2182b", "#fbe3d6", "#e4e4e4"
 
 
@@ -53,6 +59,7 @@ class Timeline:
     drawn: list[str]  # event IDs on the axis
     undated: list[str]  # short titles of events without any date
     cjk_font: str | None
+    unlabelled: list[str]  # event IDs drawn without a label for want of room
 
 
 def draw_timeline(
@@ -64,7 +71,11 @@ def draw_timeline(
     lanes, undated = build_lanes(events, citations, sources, entities)
     titles = [_lane_title(lane, cjk) for lane in lanes]
     heights = [max(LANE_MIN, LINE * t.count("\n") + LINE + 8) for t in titles]
-    notes = _notes(undated, cjk)
+    kinds_at = next((i for i, lane in enumerate(lanes) if lane.sort == KIND), None)
+    if kinds_at is not None:
+        heights[kinds_at] += HEADING
+    kinds = kinds_at is not None
+    notes = _notes(undated, cjk, 0 if kinds else None)  # sized now; the count is known once labels are placed
     top, bottom = 26.0, 56.0 + LINE * notes.count("\n")
     total = sum(heights)
     height = top + total + bottom
@@ -76,8 +87,19 @@ def draw_timeline(
     axes.set_xlim(_x(low), _x(high))
     axes.set_ylim(total, 0)  # y counts points from the top
     days_per_point = (high - low).days / (axes.get_position().width * WIDTH_IN * 72)
-    drawn, y = [], 0.0
-    for lane, title, lane_height in zip(lanes, titles, heights, strict=True):
+    drawn: list[str] = []
+    unlabelled: list[str] = []
+    y = 0.0
+    for index, (lane, title, lane_height) in enumerate(zip(lanes, titles, heights, strict=True)):
+        if index == kinds_at:
+            axes.axhline(y, color="#999999", linewidth=0.6, zorder=0)
+            axes.annotate(
+                KINDS_HEADING, (0, y), xycoords=("axes fraction", "data"), xytext=(-TITLE_COLUMN_IN * 72 + 4, -3),
+                textcoords="offset points", ha="left", va="top", fontsize=FONT, color=INK, fontstyle="italic",
+                annotation_clip=False,
+            )  # fmt: skip
+            y += HEADING
+            lane_height -= HEADING
         middle = y + lane_height / 2
         if lane.focus:
             axes.axhspan(y, y + lane_height, color=FOCUS_BAND, zorder=0, linewidth=0)
@@ -94,7 +116,7 @@ def draw_timeline(
         for item in lane.milestones:
             _mark(axes, item, middle, FOCUS if item.focus else colour, span=False)
             drawn.append(item.event_id)
-        _label(axes, lane, middle, low, high, days_per_point)
+        unlabelled += _label(axes, lane, middle, low, high, days_per_point, cjk)
         y += lane_height
     _focus_line(axes, lanes)
     axes.set_yticks([])
@@ -109,22 +131,32 @@ def draw_timeline(
                 fontsize=8, fontweight="bold", va="top", color=INK)  # fmt: skip
     figure.legend(handles=_legend(), loc="lower left", bbox_to_anchor=(0.01, (12 + LINE * notes.count("\n")) / height),
                   fontsize=SMALL, frameon=False, ncols=5, handlelength=2.2, columnspacing=1.2)  # fmt: skip
+    notes = _notes(undated, cjk, len(unlabelled) if kinds else None)
     figure.text(0.01, 4 / height, notes, fontsize=SMALL, va="bottom", color="#444444", linespacing=1.15)
-    return Timeline(figure, lanes, drawn, undated, cjk)
+    return Timeline(figure, lanes, drawn, undated, cjk, unlabelled)
+
+
+def say(text: str, cjk: str | None) -> str:
+    """Text as the picture prints it: whole where a CJK font can draw it, else with its Chinese taken out."""
+    return text if cjk else without_chinese(text)
 
 
 def _lane_title(lane: Lane, cjk: str | None) -> str:
     """The lane's short English title, wrapped, with its Chinese title beneath when it can be drawn."""
-    lines = textwrap.wrap(lane.title, 36)
+    lines = textwrap.wrap(say(lane.title, cjk), 36)
     if cjk and lane.chinese and has_cjk(lane.chinese):
         lines += balanced(lane.chinese, 19)
     return "\n".join(lines)
 
 
-def _notes(undated: list[str], cjk: str | None) -> str:
-    said = ["Hover over a milestone in timeline.html for its sources and excerpts."]
+def _notes(undated: list[str], cjk: str | None, unlabelled: int | None) -> str:
+    said = ["Hover over an event in timeline.html for its sources and excerpts; tick a kind there to show or hide it."]
+    if unlabelled is not None:
+        said.append(f"{unlabelled} of the points in the lanes by kind are unnamed for want of room; timeline.html "
+                    "names every one.")  # fmt: skip
     if undated:
-        said.append("Not drawn, no date known: " + "; ".join(undated) + ("" if undated[-1].endswith("…") else "."))
+        titles = [say(title, cjk) for title in undated]
+        said.append("Not drawn, no date known: " + "; ".join(titles) + ("" if titles[-1].endswith("…") else "."))
     if not cjk:
         said.append(NO_CJK_NOTE)
     return "\n".join(line for note in said for line in textwrap.wrap(note, 150))
@@ -170,21 +202,40 @@ def _anchor(item: Milestone) -> pd.Timestamp:
     return item.start + (item.end - item.start) / 2
 
 
-def _label(axes: Axes, lane: Lane, middle: float, low: pd.Timestamp, high: pd.Timestamp, per_point: float) -> None:
-    """Name each milestone in words, in a row above or below the line, none on another; leaders where moved."""
-    texts: list[Text] = []
+def _label(
+    axes: Axes, lane: Lane, middle: float, low: pd.Timestamp, high: pd.Timestamp, per_point: float, cjk: str | None
+) -> list[str]:
+    """Name each milestone in words, in a row above or below the line, none on another; leaders where moved.
+
+    In a lane of one kind a label that would move more than ``KIND_REACH`` from its point is left out; the
+    IDs of the events left unnamed are returned. A label saying what the one before it at the same place
+    says is not printed twice.
+    """
+    anchors, items, said = [], [], set()
     for item in lane.milestones:
+        anchor = (_anchor(item) - low).days / per_point
+        if (item.label, round(anchor)) not in said:
+            said.add((item.label, round(anchor)))
+            anchors.append(anchor)
+            items.append(item)
+    texts: list[Text] = []
+    for item in items:
         weight = "bold" if item.focus else "normal"
-        texts.append(axes.text(0, 0, item.label, fontsize=SMALL, color=FOCUS if item.focus else "#222222",
+        texts.append(axes.text(0, 0, say(item.label, cjk), fontsize=SMALL, color=FOCUS if item.focus else "#222222",
                                fontweight=weight, gid=f"{item.event_id}:label"))  # fmt: skip
     if not texts:
-        return
+        return []
     render = renderer(axes.figure)  # type: ignore[arg-type]
     scale = 72 / axes.figure.dpi
     widths = [t.get_window_extent(render).width * scale for t in texts]
-    anchors = [(_anchor(item) - low).days / per_point for item in lane.milestones]
-    slots = place_in_rows(anchors, widths, limit=(high - low).days / per_point)
-    for text, anchor, slot, width in zip(texts, anchors, slots, widths, strict=True):
+    reach = KIND_REACH if lane.sort == KIND else float("inf")
+    slots = place_in_rows(anchors, widths, limit=(high - low).days / per_point, reach=reach)
+    left_out = []
+    for item, text, anchor, slot, width in zip(items, texts, anchors, slots, widths, strict=True):
+        if slot is None:
+            text.remove()
+            left_out.append(item.event_id)
+            continue
         above = slot.row == 0
         y = middle - 5 if above else middle + 5
         text.set_position((_x(low + pd.Timedelta(days=slot.left * per_point)), y))
@@ -192,7 +243,9 @@ def _label(axes: Axes, lane: Lane, middle: float, low: pd.Timestamp, high: pd.Ti
         centre = slot.left + width / 2
         if abs(centre - anchor) > 2:
             x = [_x(low + pd.Timedelta(days=p * per_point)) for p in (anchor, centre)]
-            axes.plot(x, [middle - 2 if above else middle + 2, y], color="#999999", linewidth=0.4, zorder=1)
+            axes.plot(x, [middle - 2 if above else middle + 2, y], color="#999999", linewidth=0.4, zorder=1,
+                      gid=f"{item.event_id}:leader")  # fmt: skip
+    return left_out
 
 
 def _focus_line(axes: Axes, lanes: list[Lane]) -> None:
@@ -202,7 +255,7 @@ def _focus_line(axes: Axes, lanes: list[Lane]) -> None:
         return
     x = _x(focus.end)
     axes.axvline(x, color=FOCUS, linewidth=0.6, linestyle=":", zorder=0)
-    said = f"{short_title(focus.title)}, {when(focus)}"
+    said = f"{short_title(focus.title)}, {when(focus)}"  # the summons' title has no Chinese
     axes.annotate(said, (x, 0), xycoords="data", xytext=(0, 3), textcoords="offset points", ha="center",
                   va="bottom", fontsize=SMALL, color=FOCUS, fontweight="bold", annotation_clip=False)  # fmt: skip
 
@@ -219,9 +272,9 @@ def _legend() -> list[Any]:
 
 
 def rows(timeline: Timeline) -> list[list[str]]:
-    """The table beside the picture in the HTML page: lane, milestone, date in words, precision, title."""
+    """The table beside the picture in the HTML page: lane, kind, milestone, date in words, precision, title."""
     return [
-        [lane.title, item.label, when(item), item.precision, item.title]
+        [lane.title, item.kind, item.label, when(item), item.precision, item.title]
         for lane in timeline.lanes
         for item in items_of(lane)
     ]

@@ -18,14 +18,17 @@ MILESTONES: tuple[tuple[str, str], ...] = (
     (r"\bdraft\b", "draft"),
     (r"\badopted\b", "adopted"),
     (r"\bsigned\b", "signed"),
-    (r"\bissued\b", "issued"),
-    (r"\bpublish(?:es|ed)?\b", "published"),
+    (r"\b(?:jointly )?issued\b", "issued"),
+    (r"\bpublish(?:es|ed)?\b|\bmade public\b", "published"),
     (r"\btakes? effect\b|\bin force\b", "in force"),
     (r"\blaunched\b", "launched"),
 )
 SHORT_LIMIT = 44  # characters of a short title
-CUT_BEFORE = (" on ", " over ", " and ", " with ", " for ")  # where a long title may be cut
+CUT_BEFORE = (" on ", " over ", " and ", " with ")  # where a long title may be cut ("for" cuts off its point)
 CHINESE_TITLE = re.compile(r"《([^》]+)》")
+_CJK = "\u3000-\u9fff\uf900-\ufaff\uff00-\uffef"  # ideographs, CJK and full-width punctuation
+# A run of Chinese, with any digits inside it (a document number such as 国信办通字 2025 2号 goes whole).
+CHINESE_RUN = re.compile(rf"[{_CJK}](?:[{_CJK}0-9]*[{_CJK}])?")
 
 
 def milestone(title: str) -> str | None:
@@ -75,3 +78,15 @@ def chinese_title(description: str | None) -> str | None:
     """An instrument's Chinese title: the first 《…》 its description prints, with the brackets."""
     match = CHINESE_TITLE.search(description or "")
     return f"《{match.group(1)}》" if match else None
+
+
+def without_chinese(text: str) -> str:
+    """``text`` with its Chinese taken out, for a picture drawn without a CJK font: no box, no empty brackets.
+
+    "MPS annual 'Jingwang' (净网, clean network)" gives "MPS annual 'Jingwang' (clean network)".
+    """
+    out = CHINESE_RUN.sub("", text)
+    out = re.sub(r"\(\s*[,;:]\s*", "(", out)
+    out = re.sub(r"\s*[,;:]\s*\)", ")", out)
+    out = re.sub(r"\s*\(\s*\)", "", out)
+    return re.sub(r"\s{2,}", " ", out).strip()
