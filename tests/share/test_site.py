@@ -277,5 +277,8 @@ def test_the_search_box_finds_records_across_tables(site: str, page: Any) -> Non
     found = page.locator('#search-all-results h2:has(a[href="/cacdata/entities?_search=Tencent"]) + div table')
     found.wait_for(timeout=30_000)
     assert found.locator("td", has_text=re.compile(r"^Tencent$")).count() == 1
-    assert page.locator('#search-all-results h2:has(a[href^="/cacdata/citations?"])').count() == 1  # across tables
+    # each table's results arrive on their own request: wait for the citations' before counting them
+    across = page.locator('#search-all-results h2:has(a[href^="/cacdata/citations?"])')
+    across.first.wait_for(timeout=30_000)
+    assert across.count() == 1  # across tables
     shoot(page, "search")
