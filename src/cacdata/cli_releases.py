@@ -219,13 +219,7 @@ def release(
 
     from cacdata.publish.release import ReleaseError
     from cacdata.publish.release import release as make_release
-    from cacdata.publish.versioning import parse_version
 
-    try:
-        parse_version(version)
-    except ValueError as error:  # a usage error: nothing is checked or written
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
     try:
         made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build, allow_empty)
     except ReleaseError as error:

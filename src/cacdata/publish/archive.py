@@ -101,8 +101,13 @@ def release_contents(repo: Path, members: list[dict[str, str]], commit: str) -> 
     return zip_contents(version_folder.removeprefix("cacdata-"), files)
 
 
+def new_release_contents(repo: Path, version: str) -> list[tuple[str, bytes]]:
+    """A new release's zip members, read from the files in ``repo`` (old releases read theirs from git)."""
+    return zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
+
+
 def write_data_zip(repo: Path, version: str, out_dir: Path) -> Path:
     """Build a new release's data zip from the files in ``repo``; return its path in ``out_dir``."""
-    contents = zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
+    contents = new_release_contents(repo, version)
     out_dir.mkdir(exist_ok=True)
     return write_bytes(out_dir / zip_name(version), zip_bytes(contents))

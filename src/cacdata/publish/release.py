@@ -23,10 +23,10 @@ from cacdata.describe.atomic import all_or_nothing, write_bytes, write_text
 from cacdata.describe.git import is_clean
 from cacdata.describe.package import DESCRIPTOR, DataPackage, PackageError
 from cacdata.describe.stamp import stamp, write_descriptor
-from cacdata.publish.archive import checksums, release_members, zip_bytes, zip_contents, zip_name
+from cacdata.publish.archive import checksums, new_release_contents, zip_bytes, zip_name
 from cacdata.publish.diff import DiffError, PackageDiff, compare
 from cacdata.publish.manifest import manifest_of, manifest_path, read_manifest, write_manifest
-from cacdata.publish.versioning import SchemaChange, bump_level, compare_schemas, required_level
+from cacdata.publish.versioning import SchemaChange, bump_level, compare_schemas, parse_version, required_level
 
 UNRELEASED = "## [Unreleased]"
 CODEBOOK = "docs/data-dictionary.md"
@@ -67,6 +67,11 @@ def plan(
 ) -> tuple[str, list[SchemaChange], PackageDiff]:
     """Run every check; return the previous version, the schema changes and the diff since the last release."""
     from cacdata.validation import validate
+
+    try:  # first: a malformed version ('0.3.0/../../x') is a usage error, whatever state the checkout is in
+        parse_version(version)
+    except ValueError as error:
+        raise ReleaseError(str(error)) from None
 
     package = DataPackage.open(repo)
     previous = package.version
@@ -120,7 +125,7 @@ def release(
         _move_unreleased(repo / "CHANGELOG.md", version, today, previous, diff)
         stamp(DataPackage.open(repo))
         _refresh_generated(repo)
-        contents = zip_contents(version, ((name, (repo / name).read_bytes()) for name in release_members(repo)))
+        contents = new_release_contents(repo, version)
         write_manifest(repo, manifest_of(DataPackage.open(repo), today, contents))
         (repo / "dist").mkdir(exist_ok=True)
         archive = write_bytes(repo / "dist" / zip_name(version), zip_bytes(contents))
