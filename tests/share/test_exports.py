@@ -103,6 +103,12 @@ def test_sqlite_opens_in_the_sqlite3_shell_with_keys_and_search(exported: dict[s
         assert db.execute("SELECT name FROM pragma_table_info('events') WHERE pk = 1").fetchone() == ("event_id",)
         hits = db.execute("SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH 'Douyin'").fetchall()
         assert hits, "full-text search finds a quotation"
+        # every free-text column is searched, in every table: 马云 finds Jack Ma through his printed alias
+        found = db.execute(
+            "SELECT a.entity_id FROM aliases a JOIN aliases_fts f ON f.rowid = a.rowid WHERE aliases_fts MATCH '马云'"
+        ).fetchall()
+        aliases = cacdata.load("aliases")
+        assert found and {e for (e,) in found} == set(aliases.loc[aliases["name"] == "马云", "entity_id"])
         described = db.execute(
             "SELECT description FROM _cacdata_fields WHERE table_name = 'events' AND field = 'date_precision'"
         ).fetchone()

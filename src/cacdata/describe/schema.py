@@ -55,6 +55,11 @@ class Field:
     minimum_fill: float | None
     descriptor: Mapping[str, Any]
 
+    @property
+    def is_free_text(self) -> bool:
+        """Text in words (a name, a title, an excerpt, notes): a string bound by no allowed values or pattern."""
+        return self.type == "string" and self.enum is None and self.pattern is None
+
 
 @dataclass(frozen=True)
 class ForeignKey:

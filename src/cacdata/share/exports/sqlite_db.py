@@ -13,14 +13,6 @@ from cacdata.describe.package import DataPackage
 from cacdata.describe.types import backends
 from cacdata.share.exports.fields import foreign_keys, frames, plain_records
 
-# The text people search: names, titles, quotations and excerpts.
-SEARCHABLE = {
-    "entities": ["name_en", "name_original", "description"],
-    "events": ["title", "description"],
-    "quotes": ["text"],
-    "sources": ["title"],
-    "citations": ["excerpt"],
-}
 TABLES_TABLE = "_cacdata_tables"
 FIELDS_TABLE = "_cacdata_fields"
 
@@ -50,7 +42,9 @@ def _write(package: DataPackage, data: dict[str, pd.DataFrame], out: Path) -> No
             db[name].add_foreign_key(column, name, other)  # type: ignore[union-attr]
     for name in order:
         db[name].insert_all(plain_records(data[name]))  # type: ignore[union-attr]
-        searchable = [c for c in SEARCHABLE.get(name, []) if c in package.table(name).field_names]
+        # the text people search (names, titles, quotations, excerpts, notes), read from the schema, so a new
+        # table such as aliases is searchable too
+        searchable = [field.name for field in package.table(name).fields if field.is_free_text]
         if searchable:
             db[name].enable_fts(searchable, create_triggers=False)  # type: ignore[union-attr]
     db[TABLES_TABLE].insert_all(  # type: ignore[union-attr]
