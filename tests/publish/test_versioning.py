@@ -12,7 +12,7 @@ import pytest
 from cacdata.describe.package import DataPackage
 from cacdata.publish.manifest import RELEASES, ManifestError, last_release_before, read_manifests
 from cacdata.publish.versioning import Level, bump_level, compare_schemas, parse_version, required_level
-from cacdata.validation.package_files import CHANGELOG_RELEASE
+from cacdata.validation.package_wide import CHANGELOG_RELEASE
 
 from conftest import REPO
 

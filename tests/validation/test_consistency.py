@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cacdata.validation.consistency import ends_before, precision_fault, url_fault
+from cacdata.validation.consistency import ends_before, precision_reason, url_reason
 
 
 @pytest.mark.parametrize(
@@ -29,8 +29,8 @@ from cacdata.validation.consistency import ends_before, precision_fault, url_fau
         ("https://8.8.8.8/", None),
     ],
 )
-def test_url_fault(url: str, fault: str | None) -> None:
-    said = url_fault(url)
+def test_url_reason(url: str, fault: str | None) -> None:
+    said = url_reason(url)
     assert (said is None) == (fault is None), said
     assert fault is None or fault in str(said)
 
@@ -56,8 +56,8 @@ def test_url_fault(url: str, fault: str | None) -> None:
         ("someday", "2021-03-18", "", True),  # an unknown precision is an enum failure, not this one
     ],
 )
-def test_precision_fault(precision: str, start: str, end: str, ok: bool) -> None:
-    assert (precision_fault(precision, start, end) is None) == ok
+def test_precision_reason(precision: str, start: str, end: str, ok: bool) -> None:
+    assert (precision_reason(precision, start, end) is None) == ok
 
 
 def test_a_part_may_come_after_but_never_before_the_whole() -> None:

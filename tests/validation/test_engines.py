@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cacdata.validation import tabular, unicode_classes, validate
-from cacdata.validation.tabular import Unsupported
+from cacdata.validation import duckdb_engine, unicode_classes, validate
+from cacdata.validation.duckdb_engine import Unsupported
 
 from conftest import provide_texts
 from faults import FAULTS, Fault, break_copy, copy_package
@@ -129,10 +129,10 @@ def test_a_duckdb_error_mid_run_hands_over_to_the_row_by_row_path(
     root = copy_package(tmp_path / "package")
     expected = validate(root, engine="python")
 
-    def broken(self: tabular.Engine) -> list[object]:
+    def broken(self: duckdb_engine.Engine, sql: str) -> list[object]:
         raise duckdb.CatalogException("no such function")
 
-    monkeypatch.setattr(tabular.Engine, "references", broken)
+    monkeypatch.setattr(duckdb_engine.Engine, "fetch", broken)  # every check's query, after the tables loaded
     report = validate(root)
     assert report.engine.startswith("python (DuckDB failed")
     assert report.failures == expected.failures

@@ -6,16 +6,18 @@ Glossary (one word for each thing, here and in every docstring and comment of th
 
 - **failure**: what ``validate`` reports: one broken rule at one place (file, line, column, value), a
   ``Failure`` in the ``Report``. Any failure makes the data invalid (exit 1).
-- **rule**: one check with an ID such as ``weak-support`` or ``row-order``; the ID is in each failure it
-  reports, and users and tests rely on it.
+- **rule**: what a failure breaks, with an ID such as ``weak-support`` or ``row-order``; the ID is in each
+  failure, and users and tests rely on it. Every rule is declared once, in ``rules.py``.
 - **fault**: a deliberate break the test corpus makes in a copy of the package (``tests/faults.py``) to show
   a rule catches it. Never the word for what ``validate`` finds: that is a failure.
 - **stock error**: what frictionless itself reports (``type-error``, ``foreign-key``, ...), restated as
   failures with our advice in ``stock.py``; the error type becomes the failure's rule ID.
-- **engine**: how the table checks run: the DuckDB path (``tabular.py``) or the row-by-row path (stock
+- **check**: one pass that finds the failures of one or more rules (``checks.py``), implemented once per
+  engine; the report lists the checks that ran.
+- **engine**: how the checks run: the DuckDB engine (``duckdb_engine/``) or the row-by-row path (stock
   frictionless and our Python rules). Both must report the same failures for the same package.
 - **refusal**: a package that cannot be checked at all (no descriptor, an unreadable schema, a line too
-  long): ``PackageError``, exit 2, and no report. Not to be confused with ``tabular.Unsupported``, the
+  long): ``PackageError``, exit 2, and no report. Not to be confused with ``duckdb_engine.Unsupported``, the
   DuckDB engine declining a package that the row-by-row path then checks.
 """
 
@@ -25,20 +27,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from cacdata.describe.csv_lines import check_shape, read_all_rows
+from cacdata.describe.csv_lines import check_shape
 from cacdata.describe.package import DataPackage
-from cacdata.validation import tabular
-from cacdata.validation.cells import check_cells
-from cacdata.validation.consistency import check_consistency
-from cacdata.validation.excerpts import check_address_excerpts, check_excerpts, source_texts
-from cacdata.validation.expectations import check_expectations
-from cacdata.validation.files import check_files
-from cacdata.validation.package_files import check_package_files
-from cacdata.validation.references import check_references
+from cacdata.validation import duckdb_engine
+from cacdata.validation.checks import CHECKS, RowRun
+from cacdata.validation.excerpts import check_excerpts, source_texts
 from cacdata.validation.report import Failure, Report
-from cacdata.validation.semantics import check_semantics
-from cacdata.validation.stock import run_frictionless
-from cacdata.validation.support import check_support
 
 __all__ = ["Engine", "Failure", "Report", "validate"]
 
@@ -69,13 +63,13 @@ def validate(
     reason = ""
     if engine != "python":
         try:
-            report = _validate_fast(package, tabular.prepare(package, today))
-        except tabular.Unsupported as why:
+            report = _run_in_duckdb(duckdb_engine.prepare(package, today))
+        except duckdb_engine.Unsupported as why:
             if engine == "duckdb":
                 raise
             reason = str(why)
     if report is None:
-        report = _validate_rows(package, today)
+        report = _run_row_by_row(RowRun(package, today))
         report.engine = f"python ({reason})" if engine == "auto" else "python"
     if texts is not None:
         text_of_source = source_texts(package, Path(texts))
@@ -87,27 +81,17 @@ def validate(
     return report
 
 
-def _validate_fast(package: DataPackage, engine: tabular.Engine) -> Report:
-    """The same checks in the same order as ``_validate_rows``, as DuckDB queries."""
+def _run_in_duckdb(engine: duckdb_engine.Engine) -> Report:
+    """Every check of ``checks.CHECKS``, in order, as DuckDB queries."""
     report = Report()
-    steps = [
-        ("frictionless", engine.stock),
-        ("package files", lambda: check_package_files(package)),
-        ("files", engine.files),
-        ("cells", engine.cells),
-        ("references", engine.references),
-        ("semantics", engine.semantics),
-        ("expectations", engine.expectations),
-        ("address excerpts", engine.address_excerpts),
-    ]
     try:
-        for name, step in steps:
-            report.failures += step()
-            report.checked.append(name)
+        for check in CHECKS:
+            report.failures += check.duckdb(engine)
+            report.checked.append(check.name)
         engine.confirm()  # frictionless's verdict on the metadata, asked in parallel; a stock error: stock path
     except Exception as error:
-        if tabular.is_engine_error(error):  # e.g. an older DuckDB without a function: the stock path still runs
-            raise tabular.Unsupported(f"DuckDB failed: {str(error)[:80]}") from None
+        if duckdb_engine.is_engine_error(error):  # e.g. an older DuckDB without a function: the stock path runs
+            raise duckdb_engine.Unsupported(f"DuckDB failed: {str(error)[:80]}") from None
         raise
     finally:
         engine.close()
@@ -115,24 +99,10 @@ def _validate_fast(package: DataPackage, engine: tabular.Engine) -> Report:
     return report
 
 
-def _validate_rows(package: DataPackage, today: date) -> Report:
-    """Stock frictionless, then our checks row by row in Python: runs on any package."""
+def _run_row_by_row(run: RowRun) -> Report:
+    """Every check of ``checks.CHECKS``, in order: stock frictionless, then our rules in Python; runs anywhere."""
     report = Report()
-    report.failures += run_frictionless(package)
-    report.checked.append("frictionless")
-    report.failures += check_package_files(package)
-    report.checked.append("package files")
-    report.failures += check_files(package)
-    report.checked.append("files")
-    rows = read_all_rows(package)
-    report.failures += check_cells(package, rows, today)
-    report.checked.append("cells")
-    report.failures += check_references(package, rows)
-    report.checked.append("references")
-    report.failures += check_semantics(package, rows) + check_consistency(package, rows) + check_support(package, rows)
-    report.checked.append("semantics")
-    report.failures += check_expectations(package, rows)
-    report.checked.append("expectations")
-    report.failures += check_address_excerpts(package)
-    report.checked.append("address excerpts")
+    for check in CHECKS:
+        report.failures += check.rows(run)
+        report.checked.append(check.name)
     return report

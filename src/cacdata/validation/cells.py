@@ -11,16 +11,22 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage
 from cacdata.validation.report import Failure
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine
 
 # The one form a date is written in; frictionless's "%Y-%m-%d" also takes 2021-3-8.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Spreadsheets run a cell as a formula when it starts with one of these, full-width forms included.
 FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# The same, as an RE2 class for the DuckDB engine's filter: one \x{...} escape per character.
+FORMULA_CLASS = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in FORMULA_STARTS) + "]"
 
 
 def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date | None = None) -> list[Failure]:
@@ -33,18 +39,33 @@ def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date
         dates = {f.name for f in table.fields if f.type == "date"}
         for row in table_rows:
             for column, value in row.cells.items():
-                failures += cell_faults(value, file, name, row.line, column)
+                failures += cell_failures(value, file, name, row.line, column)
                 if column in dates:
-                    failures += date_faults(value, today, file, name, row.line, column)
+                    failures += date_failures(value, today, file, name, row.line, column)
     return failures
 
 
-def cell_faults(value: str, file: str, table: str, line: int, column: str) -> list[Failure]:
+def check_cells_sql(engine: Engine) -> list[Failure]:
+    """The rules in the DuckDB engine: applied, as row by row, to the rows its filter marked as suspect."""
+    failures = []
+    for name, loaded in engine.loaded.items():
+        names = loaded.table.field_names
+        dates = {f.name for f in loaded.table.fields if f.type == "date"}
+        for row, cells in loaded.suspects.items():
+            line = loaded.line(row)
+            for column, value in zip(names, cells, strict=True):
+                failures += cell_failures(value, loaded.file, name, line, column)
+                if column in dates:
+                    failures += date_failures(value, engine.today, loaded.file, name, line, column)
+    return failures
+
+
+def cell_failures(value: str, file: str, table: str, line: int, column: str) -> list[Failure]:
     """The text rules broken by one cell."""
-    return [Failure(rule, message, file, table, line, column, value) for rule, message in _text_faults(value)]
+    return [Failure(rule, message, file, table, line, column, value) for rule, message in _broken_text_rules(value)]
 
 
-def date_faults(value: str, today: date, file: str, table: str, line: int, column: str) -> list[Failure]:
+def date_failures(value: str, today: date, file: str, table: str, line: int, column: str) -> list[Failure]:
     """The date rules broken by one cell of a date field."""
     if value and not ISO_DATE.fullmatch(value):
         return [
@@ -78,7 +99,7 @@ def _code_points(value: str, category: str) -> list[str]:
     return sorted({f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == category})
 
 
-def _text_faults(value: str) -> Iterator[tuple[str, str]]:
+def _broken_text_rules(value: str) -> Iterator[tuple[str, str]]:
     if not value:
         return
     if value != value.strip():

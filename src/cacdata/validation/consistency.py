@@ -15,20 +15,25 @@
   come after the parent's recorded dates (a campaign is dated by its launch, and its later steps are its
   parts). Unknown dates are open, so only a certain contradiction is reported.
 
-Each rule is written once here; the DuckDB engine (``consistency_sql``) only selects the rows that may break
-one and judges them with these same functions, so both engines report the same failures.
+Each rule is written once here; the DuckDB engine (``check_consistency_sql``) only selects the rows that may
+break one and judges them with these same functions, so both engines report the same failures.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
-from cacdata.validation.semantics import is_date, self_references
+from cacdata.validation.sql import sql_list, sql_name, sql_text
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine
+from cacdata.validation.cross_field import is_date, self_references
 
 WEB_SCHEMES = ("http", "https")
 # What makes two rows one fact, by table: the columns compared, and those that must be filled to compare.
@@ -48,7 +53,7 @@ def url_fields(table: Table) -> list[str]:
     return [name for name in table.field_names if name == "url" or name.endswith("_url")]
 
 
-def url_fault(value: str) -> str | None:
+def url_reason(value: str) -> str | None:
     """Why a reader should not be sent to this address, or None."""
     try:
         parts = urlsplit(value)
@@ -89,7 +94,7 @@ def fact_key(cells: dict[str, str], fact: tuple[tuple[str, ...], tuple[str, ...]
     return FACT_SEPARATOR.join(cells.get(name) or "" for name in columns)
 
 
-def precision_fault(precision: str, start: str, end: str) -> str | None:
+def precision_reason(precision: str, start: str, end: str) -> str | None:
     """How ``precision`` contradicts ``date_start`` and ``date_end``, or None (malformed dates are left alone)."""
     if precision not in PRECISIONS or (start and not is_date(start)) or (end and not is_date(end)):
         return None
@@ -192,7 +197,7 @@ def check_consistency(package: DataPackage, rows: dict[str, list[CsvRow]]) -> li
         for row in table_rows:
             for column in fields:
                 value = row.cells.get(column, "")
-                why = url_fault(value) if value else None
+                why = url_reason(value) if value else None
                 if why:
                     failures.append(url_failure(file, name, row.line, column, value, why))
         fact = fact_columns(table)
@@ -213,7 +218,7 @@ def check_consistency(package: DataPackage, rows: dict[str, list[CsvRow]]) -> li
         if {"date_precision", "date_start", "date_end"} <= set(table.field_names):
             for row in table_rows:
                 precision = row.cells.get("date_precision", "")
-                why = precision_fault(precision, row.cells.get("date_start", ""), row.cells.get("date_end", ""))
+                why = precision_reason(precision, row.cells.get("date_start", ""), row.cells.get("date_end", ""))
                 if why:
                     failures.append(precision_failure(file, name, row.line, precision, why))
         failures += _parent_dates(table, file, table_rows)
@@ -237,3 +242,126 @@ def _parent_dates(table: Table, file: str, rows: list[CsvRow]) -> list[Failure]:
 
 def _dates(row: CsvRow) -> tuple[str, str]:
     return row.cells.get("date_start", ""), row.cells.get("date_end", "")
+
+
+# -- the DuckDB engine ------------------------------------------------------------------------------------------
+
+# What a plain public web address looks like; anything else (no host, user info, brackets, another scheme,
+# a host of digits or named localhost) is judged in Python.
+PLAIN_URL = r"^https?://[A-Za-z0-9._~%!$&'()*+,;=-]+(:[0-9]*)?([/?#].*)?$"
+SUSPECT_HOST = r"^https?://([0-9.]+|[^/?#]*localhost)([:/?#]|$)"
+FACT = "fact__"
+
+
+def consistency_read(table: Table) -> list[str]:
+    """The columns the rules read, for the DuckDB engine's narrow table."""
+    names = set(table.field_names)
+    read = url_fields(table)
+    read += ["date_published", "access_date"] if {"date_published", "access_date"} <= names else []
+    read += (
+        ["date_precision", "date_start", "date_end"] if {"date_precision", "date_start", "date_end"} <= names else []
+    )
+    read += ["date_start", "date_end"] if {"date_start", "date_end"} <= names else []
+    return read + part_of_links(table)
+
+
+def consistency_derived(table: Table) -> list[str]:
+    """A record's fact as a digest (equal text, equal digest), so the long cells it joins stay in the file."""
+    fact = fact_columns(table)
+    if fact is None:
+        return []
+    columns, needed = fact
+    joined = ", ".join(f"coalesce({sql_name(c)}, '')" for c in columns)
+    filled = " AND ".join(f"{sql_name(c)} IS NOT NULL" for c in needed)
+    return [f"CASE WHEN {filled} THEN md5(concat_ws({sql_text(FACT_SEPARATOR)}, {joined})) END AS {FACT}"]
+
+
+def check_consistency_sql(engine: Engine) -> list[Failure]:
+    """The rules in the DuckDB engine: SQL selects the rows that may break one, and the functions above judge them."""
+    failures: list[Failure] = []
+    for name, loaded in engine.loaded.items():
+        table, view, file = loaded.table, engine.view(name), loaded.file
+        found: list[tuple[int, int, Failure]] = []
+        for position, column in enumerate(url_fields(table)):
+            v = sql_name(column)
+            for row, value in engine.fetch(
+                f"SELECT row__, {v} FROM {view} WHERE {v} IS NOT NULL AND (NOT regexp_full_match({v}, "
+                f"{sql_text(PLAIN_URL)}) OR regexp_matches({v}, {sql_text(SUSPECT_HOST)}))"
+            ):
+                why = url_reason(value)
+                if why:
+                    found.append(
+                        (int(row), position, url_failure(file, name, loaded.line(int(row)), column, value, why))
+                    )
+        failures += [failure for _, _, failure in sorted(found, key=lambda item: item[:2])]
+        key = sql_name(table.primary_key)
+        if fact_columns(table) is not None:
+            for row, own, first in engine.fetch(
+                f"SELECT row__, coalesce({key}, ''), first FROM (SELECT row__, {key}, first_value(coalesce({key}, '')) "
+                f"OVER (PARTITION BY {FACT} ORDER BY row__) AS first, row_number() OVER (PARTITION BY {FACT} "
+                f"ORDER BY row__) AS n FROM {view} WHERE {FACT} IS NOT NULL) WHERE n > 1 ORDER BY row__"
+            ):
+                failures.append(duplicate_failure(table, file, loaded.line(int(row)), own, first))
+        if {"date_published", "access_date"} <= set(table.field_names):
+            for row, published, accessed in engine.fetch(
+                f"SELECT row__, date_published, access_date FROM {view} WHERE length(date_published) = 10 "
+                "AND length(access_date) = 10 AND access_date < date_published ORDER BY row__"
+            ):
+                if is_date(published) and is_date(accessed):
+                    failures.append(access_failure(file, name, loaded.line(int(row)), published, accessed))
+        if {"date_precision", "date_start", "date_end"} <= set(table.field_names):
+            for row, precision, start, end in engine.fetch(
+                f"SELECT row__, date_precision, coalesce(date_start, ''), coalesce(date_end, '') FROM {view} "
+                f"WHERE date_precision IN ({sql_list(PRECISIONS)}) AND NOT coalesce({_precise()}, false) "
+                "ORDER BY row__"
+            ):
+                why = precision_reason(precision, start, end)
+                if why:
+                    failures.append(precision_failure(file, name, loaded.line(int(row)), precision, why))
+        failures += _parent_dates_sql(engine, name)
+    return failures
+
+
+def _precise() -> str:
+    """SQL that is true only where ``precision_reason`` finds nothing to say."""
+    return (
+        "CASE date_precision "
+        "WHEN 'day' THEN date_start IS NOT NULL AND date_start = date_end "
+        "WHEN 'month' THEN substr(date_start, 9) = '01' "
+        "AND (date_end IS NULL OR left(date_end, 7) = left(date_start, 7)) "
+        "WHEN 'year' THEN substr(date_start, 6) = '01-01' "
+        "AND (date_end IS NULL OR left(date_end, 4) = left(date_start, 4)) "
+        "WHEN 'range' THEN date_start IS NOT NULL AND date_end IS NOT NULL "
+        "WHEN 'not_after' THEN date_start IS NULL AND date_end IS NOT NULL "
+        "WHEN 'unknown' THEN date_start IS NULL AND date_end IS NULL END"
+    )
+
+
+def _parent_dates_sql(engine: Engine, name: str) -> list[Failure]:
+    loaded = engine.loaded[name]
+    table = loaded.table
+    if not {"date_start", "date_end"} <= set(table.field_names):
+        return []
+    failures = []
+    key, view = sql_name(table.primary_key), engine.view(name)
+    for column in part_of_links(table):
+        v = sql_name(column)
+        for row, parent, start, end, parent_start, parent_end in engine.fetch(
+            f"SELECT c.row__, c.{v}, coalesce(c.date_start, ''), coalesce(c.date_end, ''), p.s, p.e FROM {view} c "
+            f"JOIN (SELECT coalesce({key}, '') AS id, arg_max(coalesce(date_start, ''), row__) AS s, "
+            f"arg_max(coalesce(date_end, ''), row__) AS e FROM {view} GROUP BY 1) p ON p.id = c.{v} "
+            "WHERE length(c.date_end) = 10 AND length(p.s) = 10 AND c.date_end < p.s ORDER BY c.row__"
+        ):
+            if ends_before((start, end), (parent_start, parent_end)):
+                failures.append(
+                    parent_date_failure(
+                        loaded.file,
+                        name,
+                        loaded.line(int(row)),
+                        column,
+                        parent,
+                        (start, end),
+                        (parent_start, parent_end),
+                    )
+                )
+    return failures

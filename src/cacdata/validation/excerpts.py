@@ -10,12 +10,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import read_rows
-from cacdata.describe.package import DataPackage
+from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.normal_form import normal_form
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
+from cacdata.validation.sql import sql_text
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine
 
 ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
 
@@ -100,3 +105,36 @@ def address_failure(file: str, line: int, excerpt: str, source_id: str | None) -
         "excerpt",
         excerpt,
     )
+
+
+def check_address_excerpts_sql(engine: Engine) -> list[Failure]:
+    """The rule for excerpts located at the address, in the DuckDB engine: a join of citations and sources."""
+    if CITATIONS not in engine.loaded or "sources" not in engine.loaded:
+        return []
+    citations = engine.loaded[CITATIONS]
+    failures = []
+    for row, excerpt, source_id in engine.fetch(
+        f"SELECT c.row__, coalesce(c.excerpt, ''), coalesce(c.source_id, '') FROM {engine.view(CITATIONS)} c "
+        f"LEFT JOIN (SELECT coalesce(source_id, '') AS id, arg_max(coalesce(url, ''), row__) AS url "
+        f"FROM {engine.view('sources')} GROUP BY 1) s ON s.id = coalesce(c.source_id, '') "
+        "WHERE c.address__ AND NOT contains(coalesce(s.url, ''), coalesce(c.excerpt, '')) "
+        "ORDER BY c.row__"
+    ):
+        failures.append(address_failure(citations.file, citations.line(int(row)), excerpt, source_id))
+    return failures
+
+
+def address_read(table: Table) -> list[str]:
+    """The columns the rule reads, for the DuckDB engine's narrow table."""
+    wanted = {"sources": ("url",), CITATIONS: ("source_id",)}.get(table.name, ())
+    return [c for c in wanted if c in table.field_names]
+
+
+def address_derived(table: Table) -> list[str]:
+    """Whether a citation is located at the address, and only such a citation's excerpt: long text stays in the file."""
+    if table.name != CITATIONS or not {"excerpt", "locator"} <= set(table.field_names):
+        return []
+    return [
+        f"coalesce(locator = {sql_text(ADDRESS)}, false) AS address__",
+        f"CASE WHEN locator = {sql_text(ADDRESS)} THEN excerpt END AS excerpt",
+    ]

@@ -6,10 +6,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.describe.schema import RowCount
 from cacdata.validation.report import Failure
+from cacdata.validation.sql import sql_name
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine
 
 
 def check_expectations(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
@@ -62,3 +68,31 @@ def fill_failure(table: Table, file: str, column: str, filled: float, minimum: f
         column=column,
         value=f"{filled:.2f}",
     )
+
+
+def check_expectations_sql(engine: Engine) -> list[Failure]:
+    """The rules in the DuckDB engine: rows counted as read, fills from a flag per cell."""
+    failures = []
+    for name, loaded in engine.loaded.items():
+        table = loaded.table
+        failure = row_count_failure(table, loaded.file, loaded.rows, table.schema.row_count)
+        if failure is not None:
+            failures.append(failure)
+        for column in table.fields:
+            minimum = column.minimum_fill
+            if minimum is None or not loaded.rows:
+                continue
+            filled = engine.scalar(f"SELECT count_if({sql_name('filled__' + column.name)}) FROM {engine.view(name)}")
+            failure = fill_failure(table, loaded.file, column.name, filled / loaded.rows, minimum)
+            if failure is not None:
+                failures.append(failure)
+    return failures
+
+
+def expectations_derived(table: Table) -> list[str]:
+    """For ``column-fill``, a flag per cell of a field with a minimum fill: whether it is filled."""
+    return [
+        f"{sql_name(c.name)} IS NOT NULL AS {sql_name('filled__' + c.name)}"
+        for c in table.fields
+        if c.minimum_fill is not None
+    ]

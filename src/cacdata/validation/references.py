@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
+from cacdata.validation.sql import sql_list, sql_name, sql_text
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine
 
 CITATIONS = "citations"
 
@@ -116,3 +122,72 @@ def uncited_failure(table: Table, file: str, line: int, record_id: str) -> Failu
 
 def _prefixes(package: DataPackage) -> str:
     return ", ".join(f"{t.id_prefix}- ({t.name})" for t in package.tables.values() if t.name != CITATIONS)
+
+
+def check_references_sql(engine: Engine) -> list[Failure]:
+    """The rules in the DuckDB engine, found by joins on the citations' ID prefixes."""
+    package = engine.package
+    if CITATIONS not in package.tables:
+        return [missing_citations_failure(package)]
+    citations = engine.loaded[CITATIONS]
+    prefixes: dict[str, str] = {}
+    for table in package.tables.values():
+        if table.id_prefix is not None:  # the first table with the prefix, as table_for_id
+            prefixes.setdefault(table.id_prefix, table.name)
+    view, prefix = engine.view(CITATIONS), "prefix__"
+    citable = [p for p, name in prefixes.items() if name != CITATIONS]
+    # (row, order in the row, failure): a target failure comes before a field failure, as row by row
+    found: list[tuple[int, int, Failure]] = []
+    for row, record_id in engine.fetch(
+        f"SELECT row__, record_id FROM {view} WHERE record_id IS NOT NULL AND {prefix} NOT IN ({sql_list(citable)})"
+    ):
+        failure = target_failure(package, None, False, citations.file, citations.line(int(row)), record_id)
+        assert failure is not None  # always a failure without a target
+        found.append((int(row), 0, failure))
+    for table_prefix, name in prefixes.items():
+        target = package.table(name)
+        # one table's keys at a time: the memory of one hash table, not of all IDs at once
+        if name != CITATIONS:
+            for row, record_id in engine.fetch(
+                f"SELECT row__, record_id FROM {view} WHERE {prefix} = {sql_text(table_prefix)} AND record_id "
+                f"NOT IN (SELECT coalesce({sql_name(target.primary_key)}, '') FROM {engine.view(name)})"
+            ):
+                line = citations.line(int(row))
+                failure = target_failure(package, target, False, citations.file, line, record_id)
+                assert failure is not None  # always a failure when the ID is not found
+                found.append((int(row), 0, failure))
+        for row, column in engine.fetch(
+            f"SELECT row__, field FROM {view} WHERE {prefix} = {sql_text(table_prefix)} AND field IS NOT NULL "
+            f"AND field NOT IN ({', '.join(sql_text(f) for f in target.field_names)})"
+        ):
+            found.append(
+                (int(row), 1, citation_field_failure(target, citations.file, citations.line(int(row)), column))
+            )
+    failures = [failure for _, _, failure in sorted(found, key=lambda item: item[:2])]
+    engine.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE cited__ AS SELECT DISTINCT coalesce(record_id, '') AS id FROM {view}"
+    )
+    for name, loaded in engine.loaded.items():
+        if name == CITATIONS:
+            continue
+        key = sql_name(loaded.table.primary_key)
+        for row, record_id in engine.fetch(
+            f"SELECT row__, {key} FROM {engine.view(name)} WHERE {key} IS NOT NULL AND {key} NOT IN "
+            "(SELECT id FROM cited__) ORDER BY row__"
+        ):
+            failures.append(uncited_failure(loaded.table, loaded.file, loaded.line(int(row)), record_id))
+    return failures
+
+
+def references_read(table: Table) -> list[str]:
+    """The columns the rules read, for the DuckDB engine's narrow table."""
+    return [c for c in ("record_id", "field", "source_id") if c in table.field_names] if table.name == CITATIONS else []
+
+
+def references_derived(table: Table) -> list[str]:
+    """The citation's table prefix, computed once in SQL: the prefix names the table cited."""
+    return (
+        ["split_part(record_id, '-', 1) AS prefix__"]
+        if table.name == CITATIONS and "record_id" in table.field_names
+        else []
+    )

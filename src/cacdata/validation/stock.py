@@ -10,29 +10,16 @@ from typing import Any
 from cacdata.describe.csv_lines import row_start_lines
 from cacdata.describe.package import DataPackage
 from cacdata.validation.report import Failure
+from cacdata.validation.rules import RULES
 
 # Reported by our own file checks, with the line; frictionless gives none.
 OWN_RULES = frozenset({"encoding-error", "scheme-error"})
 
-# A sentence a contributor can act on, per Frictionless error type; the error's own note follows it.
-ADVICE = {
-    "type-error": "The value is not of the field's type.",
-    "constraint-error": "The value breaks a constraint of the field.",
-    "unique-error": "The value must be unique in this column but appears in an earlier row.",
-    "primary-key": "The primary key repeats an earlier row's; IDs are minted once and never reused.",
-    "foreign-key": "The reference points at no row of the table it refers to.",
-    "missing-cell": "The row has fewer cells than the header.",
-    "extra-cell": "The row has more cells than the header.",
-    "blank-row": "The row is empty; remove it.",
-    "missing-label": "A column the schema requires is missing from the header.",
-    "extra-label": "The header has a column the schema does not describe.",
-    "incorrect-label": "The header's column name differs from the schema's.",
-    "duplicate-label": "The header names the same column twice.",
-    "blank-label": "A header cell is empty.",
+# A sentence a contributor can act on, per Frictionless error type (declared in rules.py); the error's own
+# note follows it.
+ADVICE = {rule.id: rule.summary for rule in RULES if rule.origin == "frictionless"} | {
     "encoding-error": "The file is not valid UTF-8.",
     "scheme-error": "The file cannot be opened.",
-    "hash-count": "The file's content differs from the hash recorded in datapackage.json; run `cacdata stamp`.",
-    "byte-count": "The file's size differs from the bytes recorded in datapackage.json; run `cacdata stamp`.",
 }
 
 

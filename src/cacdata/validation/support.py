@@ -20,9 +20,10 @@ from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
+from cacdata.validation.sql import sql_list, sql_name
 
 if TYPE_CHECKING:
-    from cacdata.validation.tabular import Engine
+    from cacdata.validation.duckdb_engine import Engine
 
 SOURCES = "sources"
 FLAG = "weakly_sourced"
@@ -103,7 +104,7 @@ def check_support_sql(engine: Engine) -> list[Failure]:
         return []
     sources, citations = engine.view(SOURCES), engine.view(CITATIONS)
     weak = (
-        f"standing IN ({_list(WEAK_STANDING)}) OR read_as IN ({_list(WEAK_READING)})"
+        f"standing IN ({sql_list(WEAK_STANDING)}) OR read_as IN ({sql_list(WEAK_READING)})"
         if {"standing", "read_as"} <= set(package.table(SOURCES).field_names)
         else "false"
     )
@@ -114,11 +115,11 @@ def check_support_sql(engine: Engine) -> list[Failure]:
     failures = []
     for table in tables:
         loaded = engine.loaded[table.name]
-        key = '"' + table.primary_key.replace('"', '""') + '"'
-        trues = _list(table.schema.field(FLAG).true_values)
+        key = sql_name(table.primary_key)
+        trues = sql_list(table.schema.field(FLAG).true_values)
         found = (
             (loaded.line(int(row)), str(record_id or ""), str(flag or ""), bool(has_strong))
-            for row, record_id, flag, has_strong in engine._fetch(
+            for row, record_id, flag, has_strong in engine.fetch(
                 f"SELECT row__, {key}, {FLAG}, coalesce({key} IN ({strong}), false) AS strong FROM "
                 f"{engine.view(table.name)} WHERE {key} IN (SELECT record_id FROM {citations}) AND "
                 f"coalesce({FLAG} IN ({trues}), false) = coalesce({key} IN ({strong}), false) ORDER BY row__"
@@ -128,13 +129,9 @@ def check_support_sql(engine: Engine) -> list[Failure]:
     return failures
 
 
-def kept(table: Table) -> list[str]:
-    """The columns this rule reads, for the DuckDB engine's narrow table."""
-    wanted = (
-        (FLAG,) if table.name not in (CITATIONS, SOURCES) else ("standing", "read_as") if table.name == SOURCES else ()
+def support_read(table: Table) -> list[str]:
+    """The columns the rule reads, for the DuckDB engine's narrow table."""
+    wanted = {SOURCES: ("source_id", "standing", "read_as"), CITATIONS: ("record_id", "source_id")}.get(
+        table.name, (FLAG,)
     )
-    return ['"' + name + '"' for name in wanted if name in table.field_names]
-
-
-def _list(values: Iterable[str]) -> str:
-    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return [name for name in wanted if name in table.field_names]

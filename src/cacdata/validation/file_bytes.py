@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import csv
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
+from cacdata.validation.sql import sql_name
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine
 
 
 def check_files(package: DataPackage) -> list[Failure]:
@@ -41,9 +46,7 @@ def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
             )
             break
     if data and not data.endswith(b"\n"):
-        failures.append(
-            Failure("final-newline", "The file does not end with a newline.", file, table.name, data.count(b"\n") + 1)
-        )
+        failures.append(final_newline_failure(file, table.name, data.count(b"\n") + 1))
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -65,14 +68,38 @@ def _check_bytes(package: DataPackage, table: Table) -> list[Failure]:
     for previous, row in pairwise(rows):
         if row.cells.get(key, "") < previous.cells.get(key, ""):
             failures.append(
-                Failure(
-                    "row-order",
-                    f"Rows must be sorted by {key}; this row comes after {previous.cells.get(key)!r}.",
-                    file,
-                    table.name,
-                    row.line,
-                    key,
-                    row.cells.get(key),
-                )
+                row_order_failure(file, table, row.line, row.cells.get(key, ""), previous.cells.get(key, ""))
             )
+    return failures
+
+
+def final_newline_failure(file: str, table: str, line: int) -> Failure:
+    """The ``final-newline`` failure, in the same words from both engines."""
+    return Failure("final-newline", "The file does not end with a newline.", file, table, line)
+
+
+def row_order_failure(file: str, table: Table, line: int, value: str, previous: str) -> Failure:
+    """The ``row-order`` failure for a row whose key sorts before the row above it; both engines."""
+    key = table.primary_key
+    message = f"Rows must be sorted by {key}; this row comes after {previous!r}."
+    return Failure("row-order", message, file, table.name, line, key, value)
+
+
+def check_files_sql(engine: Engine) -> list[Failure]:
+    """The rules in the DuckDB engine: the final newline from the byte scan, the row order by a window query.
+
+    The rest (BOM, CR LF, invalid UTF-8, an unreadable file) make the engine decline the package, and the
+    row-by-row path reports them.
+    """
+    failures = []
+    for name, loaded in engine.loaded.items():
+        if not loaded.ends_with_newline:
+            failures.append(final_newline_failure(loaded.file, name, loaded.newlines + 1))
+        key = sql_name(loaded.table.primary_key)
+        for row, value, previous in engine.fetch(
+            f"SELECT row__, coalesce({key}, ''), previous FROM (SELECT row__, {key}, "
+            f"lag(coalesce({key}, '')) OVER (ORDER BY row__) AS previous FROM {engine.view(name)}) "
+            f"WHERE coalesce({key}, '') < previous ORDER BY row__"
+        ):
+            failures.append(row_order_failure(loaded.file, loaded.table, loaded.line(int(row)), value, previous))
     return failures

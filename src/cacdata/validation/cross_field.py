@@ -11,15 +11,20 @@ under ``cacdata:`` keys, so the schema stays the one place a rule is written:
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.report import Failure
+from cacdata.validation.sql import sql_list, sql_name
+
+if TYPE_CHECKING:
+    from cacdata.validation.duckdb_engine import Engine, Loaded
 
 ENTITIES = "entities"
 
 
-def check_semantics(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+def check_cross_field(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
     """Failures of the cross-field and cross-table rules, universal and schema-declared, table by table."""
     failures = []
     for name, table_rows in rows.items():
@@ -176,3 +181,115 @@ def entity_type_failure(
         column,
         value,
     )
+
+
+def check_cross_field_sql(engine: Engine) -> list[Failure]:
+    """The rules in the DuckDB engine: dates and flags compared in SQL, cycles found by pointer jumping."""
+    failures: list[Failure] = []
+    for name, loaded in engine.loaded.items():
+        table = loaded.table
+        if {"date_start", "date_end"} <= set(table.field_names):
+            for row, start, end in engine.fetch(
+                f"SELECT row__, date_start, date_end FROM {engine.view(name)} WHERE length(date_start) = 10 "
+                "AND length(date_end) = 10 AND date_end < date_start ORDER BY row__"
+            ):
+                if is_date(start) and is_date(end):
+                    failures.append(date_order_failure(loaded.file, name, loaded.line(int(row)), start, end))
+        for column in table.fields:
+            other = column.required_with
+            if not other:
+                continue
+            wanted = sql_name("wanted__" + column.name)
+            for (row,) in engine.fetch(f"SELECT row__ FROM {engine.view(name)} WHERE {wanted} ORDER BY row__"):
+                failures.append(required_with_failure(loaded.file, name, loaded.line(int(row)), column.name, other))
+        failures += _cycles(engine, loaded)
+        failures += _entity_types(engine, loaded)
+    return failures
+
+
+def _cycles(engine: Engine, loaded: Loaded) -> list[Failure]:
+    """Links that never reach a row without a parent: found by following every link at once."""
+    failures = []
+    key = sql_name(loaded.table.primary_key)
+    view = engine.view(loaded.table.name)
+    for column in engine.self_refs[loaded.table.name]:
+        v = sql_name(column)
+        engine.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE walk__ AS SELECT row__, coalesce({key}, '') AS id, "
+            f"coalesce({v}, '') AS parent FROM {view}"
+        )
+        # last row wins for a repeated ID, as in a dict built row by row
+        engine.con.execute(
+            "CREATE OR REPLACE TEMP TABLE node__ AS SELECT id, arg_max(parent, row__) AS parent, "
+            "min(row__) AS first FROM walk__ GROUP BY id"
+        )
+        # jump__ holds, for each row not yet known to reach the end of its chain, the row 2^k links ahead
+        engine.con.execute(
+            "CREATE OR REPLACE TEMP TABLE jump__ AS SELECT n.id, n.parent AS ahead FROM node__ n "
+            "JOIN node__ p ON p.id = n.parent WHERE n.parent <> '' AND n.id <> ''"
+        )
+        total, steps = engine.scalar("SELECT count(*) FROM node__"), 1
+        while steps <= total and engine.scalar("SELECT count(*) FROM jump__"):
+            engine.con.execute(
+                "CREATE OR REPLACE TEMP TABLE jump__ AS SELECT a.id, b.ahead FROM jump__ a "
+                "JOIN jump__ b ON b.id = a.ahead"
+            )
+            steps *= 2
+        looping = engine.fetch("SELECT id FROM jump__")
+        if not looping:
+            continue
+        rows = engine.fetch("SELECT id, parent, row__ FROM walk__ ORDER BY row__")
+        parent = {record: link for record, link, _ in rows}
+        line = {record: loaded.line(int(row)) for record, _, row in rows}
+        on_loop = {record for (record,) in looping}
+        failures += parent_cycles(
+            [record for record in parent if record in on_loop], parent, line, loaded.file, loaded.table.name, column
+        )
+    return failures
+
+
+def _entity_types(engine: Engine, loaded: Loaded) -> list[Failure]:
+    columns = [c for c in loaded.table.fields if c.entity_types]
+    if not columns or ENTITIES not in engine.loaded or engine.loaded[ENTITIES].rows == 0:
+        return []
+    failures = []
+    entities = engine.view(ENTITIES)
+    for column in columns:
+        allowed = list(column.entity_types or ())
+        v = sql_name(column.name)
+        for row, value, kind in engine.fetch(
+            f"SELECT t.row__, t.{v}, k.kind FROM {engine.view(loaded.table.name)} t JOIN (SELECT "
+            f"coalesce(entity_id, '') AS id, coalesce(arg_max(coalesce(entity_type, ''), row__), '') AS kind "
+            f"FROM {entities} GROUP BY 1) k ON k.id = coalesce(t.{v}, '') "
+            f"WHERE k.kind NOT IN ({sql_list(allowed)}) ORDER BY t.row__"
+        ):
+            failures.append(
+                entity_type_failure(
+                    loaded.file,
+                    loaded.table.name,
+                    loaded.line(int(row)),
+                    column.name,
+                    value or "",
+                    kind,
+                    allowed,
+                )
+            )
+    return failures
+
+
+def cross_field_read(table: Table) -> list[str]:
+    """The columns the rules read, for the DuckDB engine's narrow table."""
+    names = set(table.field_names)
+    read = ["date_start", "date_end"] if {"date_start", "date_end"} <= names else []
+    read += ["entity_type"] if table.name == ENTITIES and "entity_type" in names else []
+    read += [c.name for c in table.fields if c.entity_types]
+    return read + self_references(table)
+
+
+def cross_field_derived(table: Table) -> list[str]:
+    """For ``required-with``, a flag per field: empty though the field it is required with is filled."""
+    return [
+        f"{sql_name(c.required_with)} IS NOT NULL AND {sql_name(c.name)} IS NULL AS {sql_name('wanted__' + c.name)}"
+        for c in table.fields
+        if c.required_with in table.field_names
+    ]
