@@ -164,6 +164,12 @@ def _duplicate_key(root: Path) -> Expected:
     return expect("primary-key", "entities", len(rows) + 1, "entity_id")
 
 
+def _repeated_unique_value(root: Path) -> Expected:
+    """The same break as ``_duplicate_key``, seen through the key field's ``unique`` constraint."""
+    _duplicate_key(root)
+    return expect("unique-error", "entities", len(read(root, "entities")[1]) + 1, "entity_id")
+
+
 def _dangling_foreign_key(table: str, column: str, prefix: str) -> Mutation:
     def mutate(root: Path) -> Expected:
         key, _ = first_filled(root, table, column)
@@ -307,6 +313,11 @@ def _renamed_header(root: Path) -> Expected:
     return expect("incorrect-label", "participants", 1, "role")
 
 
+def _blank_header(root: Path) -> Expected:
+    rewrite_columns(root, "participants", lambda rows: [["" if c == "notes" else c for c in rows[0]], *rows[1:]])
+    return expect("blank-label", "participants", 1, "notes")
+
+
 def _reordered_columns(root: Path) -> Expected:
     def swap(rows: list[list[str]]) -> list[list[str]]:
         return [[row[0], row[1], row[3], row[2], *row[4:]] for row in rows]
@@ -404,6 +415,27 @@ def _changed_without_stamp(root: Path) -> Expected:
     key, _ = first_filled(root, "events", "notes")
     set_cell(root, "events", key, "notes", "Edited by hand.")
     return expect("hash-count", "events", None, None)
+
+
+def _wrong_size(root: Path) -> Expected:
+    def grow(descriptor: dict[str, object]) -> None:
+        resources = descriptor["resources"]
+        assert isinstance(resources, list)
+        events = next(r for r in resources if r["name"] == "events")
+        events["bytes"] = int(events["bytes"]) + 1
+
+    edit_json(root / "datapackage.json", grow)
+    return expect("byte-count", "events", None, None)
+
+
+def _citations_table_missing(root: Path) -> Expected:
+    def drop(descriptor: dict[str, object]) -> None:
+        resources = descriptor["resources"]
+        assert isinstance(resources, list)
+        resources[:] = [r for r in resources if r["name"] != "citations"]
+
+    edit_json(root / "datapackage.json", drop)
+    return Expected("missing-table", None, "datapackage.json", None, None)
 
 
 def _stamp_missing(root: Path) -> Expected:
@@ -554,6 +586,7 @@ def _named_pipe(root: Path) -> Refused:
 
 FAULTS: list[Fault] = [
     Fault("duplicate primary key", _duplicate_key, frozenset({"unique-error"})),
+    Fault("value repeated in a unique column", _repeated_unique_value, frozenset({"primary-key"})),
     *[
         # the first citation quotes its source's address, so pointing it elsewhere also breaks that excerpt
         Fault(
@@ -626,6 +659,7 @@ FAULTS: list[Fault] = [
     Fault("renamed header", _renamed_header),
     Fault("reordered columns", _reordered_columns, CASCADE),
     Fault("duplicate header", _duplicate_header, frozenset({"incorrect-label"})),
+    Fault("blank header cell", _blank_header),
     # the open quote swallows the rest of the file into one cell: the rows after it are lost
     Fault(
         "quote character unbalanced",
@@ -652,6 +686,8 @@ FAULTS: list[Fault] = [
     Fault("rows out of order", _rows_out_of_order),
     Fault("no final newline", _no_final_newline),
     Fault("CSV changed without a new stamp", _changed_without_stamp, frozenset({"byte-count"}), restamp=False),
+    Fault("stamp records the wrong size", _wrong_size, restamp=False),
+    Fault("citations table missing", _citations_table_missing),
     Fault("stamp missing", _stamp_missing, restamp=False),
     Fault("empty stamp", _unverifiable_stamp(lambda data: "", lambda size: 0), restamp=False),
     *[

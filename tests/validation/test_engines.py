@@ -32,6 +32,7 @@ STRUCTURAL = {
     "renamed header",
     "reordered columns",
     "duplicate header",
+    "blank header cell",
     "quote character unbalanced",
     "blank row",
     "resource file missing",

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from cacdata.cli import app
 from cacdata.describe.package import PackageError
 from cacdata.validation import validate
+from cacdata.validation.rules import RULE_IDS
 
 from conftest import provide_texts
 from faults import FAULTS, Expected, Fault, Refused, break_copy, copy_package
@@ -59,6 +60,7 @@ def assert_reported(fault: Fault, tmp_path: Path) -> None:
     failures = validate(root, texts).failures
     located = [(f.rule, f.table, f.file, f.line, f.column) for f in failures]
     assert (expected.rule, expected.table, expected.file, expected.line, expected.column) in located, located
+    assert {f.rule for f in failures} <= RULE_IDS, "a failure names a rule not declared in validation/rules.py"
     stray = {f.rule for f in failures} - {expected.rule} - fault.side_rules
     assert not stray, f"{fault.kind} also set off {stray}: {located}"
 

@@ -66,6 +66,7 @@ class Check:
     reads: Callable[[Table], list[str]] = _nothing
     derived: Callable[[Table], list[str]] = _nothing
     every_cell: bool = False  # reads every cell of the rows the DuckDB engine's filter marks as suspect
+    inputs: str = ""  # what else it reads, in words, for the catalogue
 
     @property
     def rule_ids(self) -> list[str]:
@@ -96,9 +97,15 @@ CHECKS: tuple[Check, ...] = (
         _stock_sql,
         reads=_stock_read,
         every_cell=True,
+        inputs="the descriptor and schemas, each file's size and hash",
     ),
-    Check("package files", _package_wide, _package_wide),
-    Check("files", lambda run: file_bytes.check_files(run.package), file_bytes.check_files_sql),
+    Check("package files", _package_wide, _package_wide, inputs="`datapackage.json`, `CITATION.cff`, `CHANGELOG.md`"),
+    Check(
+        "files",
+        lambda run: file_bytes.check_files(run.package),
+        file_bytes.check_files_sql,
+        inputs="each CSV file's bytes, and its primary key",
+    ),
     Check(
         "cells",
         lambda run: cells.check_cells(run.package, run.rows, run.today),

@@ -22,6 +22,7 @@ from cacdata.validation.sql import sql_text
 if TYPE_CHECKING:
     from cacdata.validation.duckdb_engine import Engine
 
+SOURCES = "sources"
 ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
 
 
@@ -38,8 +39,10 @@ def source_texts(package: DataPackage, folder: Path) -> dict[str, str]:
     by_hash = {
         hashlib.sha256(path.read_bytes()).hexdigest(): path for path in sorted(folder.iterdir()) if path.is_file()
     }
-    texts = {}
-    for row in read_rows(package.table("sources").csv_path):
+    texts: dict[str, str] = {}
+    if SOURCES not in package.tables:
+        return texts
+    for row in read_rows(package.table(SOURCES).csv_path):
         path = by_hash.get(row.cells.get("text_sha256", ""))
         if path is not None:
             try:
@@ -51,6 +54,8 @@ def source_texts(package: DataPackage, folder: Path) -> dict[str, str]:
 
 def check_excerpts(package: DataPackage, text_of_source: dict[str, str]) -> ExcerptCheck:
     """Every excerpt of a source with a stored text (see ``source_texts``) must be found in that text."""
+    if CITATIONS not in package.tables:
+        return ExcerptCheck([], 0)
     citations = package.table(CITATIONS)
     file = package.relative(citations.csv_path)
     failures = []
@@ -81,8 +86,10 @@ def check_excerpts(package: DataPackage, text_of_source: dict[str, str]) -> Exce
 
 def check_address_excerpts(package: DataPackage) -> list[Failure]:
     """A citation located at the ``address`` must quote its source's URL; needs no stored text."""
+    if CITATIONS not in package.tables or SOURCES not in package.tables:
+        return []  # a missing citations table is missing-table; without sources no address is known
     urls = {
-        row.cells.get("source_id", ""): row.cells.get("url", "") for row in read_rows(package.table("sources").csv_path)
+        row.cells.get("source_id", ""): row.cells.get("url", "") for row in read_rows(package.table(SOURCES).csv_path)
     }
     citations = package.table(CITATIONS)
     file = package.relative(citations.csv_path)
@@ -109,7 +116,7 @@ def address_failure(file: str, line: int, excerpt: str, source_id: str | None) -
 
 def check_address_excerpts_sql(engine: Engine) -> list[Failure]:
     """The rule for excerpts located at the address, in the DuckDB engine: a join of citations and sources."""
-    if CITATIONS not in engine.loaded or "sources" not in engine.loaded:
+    if CITATIONS not in engine.loaded or SOURCES not in engine.loaded:
         return []
     citations = engine.loaded[CITATIONS]
     failures = []
