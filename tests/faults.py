@@ -647,6 +647,11 @@ FAULTS: list[Fault] = [
     Fault("unknown precision with a date", _precision_contradicted("evt-0006", "date_end", "2021-01-01")),
     Fault("part before the whole", _child_before_parent),
     Fault("citation of an unknown field", _cell_fault("citations", "field", "no_such_field", "citation-field")),
+    # src-0003 is known only through another source's credit (read_as not_read): nothing can be quoted from it
+    Fault(
+        "citation quoting a source nobody read",
+        _cell_fault("citations", "source_id", "src-0003", "citation-unread-source", "cit-0002"),
+    ),
     Fault("excerpt changed by one character", _excerpt_one_character, needs_texts=True),
     Fault("BOM", _bom, frozenset({"incorrect-label"})),
     Fault("CRLF in one row", _crlf_in_one_row, frozenset({"cell-control"})),

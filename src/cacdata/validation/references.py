@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from cacdata.validation.duckdb_engine import Engine
 
 CITATIONS = "citations"
+SOURCES = "sources"
+READ_AS = "read_as"  # how the project read a source's text
+NOT_READ = "not_read"  # known only through another source's credit
 
 
 def missing_citations_failure(package: DataPackage) -> Failure:
@@ -25,7 +28,7 @@ def missing_citations_failure(package: DataPackage) -> Failure:
 
 
 def check_references(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
-    """Failures of the citation rules: dangling targets and records no citation supports."""
+    """Failures of the citation rules: dangling targets, records no citation supports, sources nobody read."""
     if CITATIONS not in package.tables:
         return [missing_citations_failure(package)]
     citations = package.table(CITATIONS)
@@ -33,6 +36,7 @@ def check_references(package: DataPackage, rows: dict[str, list[CsvRow]]) -> lis
         return []  # unreadable: the file checks report it
     failures = _check_targets(package, citations, rows)
     failures += _check_every_record_cited(package, rows)
+    failures += _check_sources_read(package, rows)
     return failures
 
 
@@ -107,6 +111,45 @@ def _check_every_record_cited(package: DataPackage, rows: dict[str, list[CsvRow]
     return failures
 
 
+def _check_sources_read(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
+    if not _knows_reading(package) or SOURCES not in rows:
+        return []
+    unread = {
+        r.cells.get("source_id", "") for r in rows[SOURCES] if r.cells.get(READ_AS) == NOT_READ and r.cells.get("source_id")
+    }
+    file = package.relative(package.table(CITATIONS).csv_path)
+    return [
+        unread_source_failure(file, row.line, row.cells.get("source_id", ""))
+        for row in rows[CITATIONS]
+        if row.cells.get("source_id", "") in unread
+    ]
+
+
+def _knows_reading(package: DataPackage) -> bool:
+    """Whether the package records how each source was read, and which citation quotes which source."""
+    sources, citations = package.tables.get(SOURCES), package.tables.get(CITATIONS)
+    return (
+        sources is not None
+        and citations is not None
+        and {"source_id", READ_AS} <= set(sources.field_names)
+        and "source_id" in citations.field_names
+    )
+
+
+def unread_source_failure(file: str, line: int, source_id: str) -> Failure:
+    """The ``citation-unread-source`` failure: an excerpt cannot be copied from a source nobody read."""
+    return Failure(
+        "citation-unread-source",
+        f"The citation quotes a source whose {READ_AS} is '{NOT_READ}'; an excerpt must be copied from a text "
+        "that was read. Cite the source that credits it instead.",
+        file,
+        CITATIONS,
+        line,
+        "source_id",
+        source_id,
+    )
+
+
 def uncited_failure(table: Table, file: str, line: int, record_id: str) -> Failure:
     """The ``uncited-record`` failure for a record with no citation; shared by both engines."""
     return Failure(
@@ -176,12 +219,19 @@ def check_references_sql(engine: Engine) -> list[Failure]:
             "(SELECT id FROM cited__) ORDER BY row__"
         ):
             failures.append(uncited_failure(loaded.table, loaded.file, loaded.line(int(row)), record_id))
+    if _knows_reading(package):
+        for row, source_id in engine.fetch(
+            f"SELECT row__, source_id FROM {view} WHERE source_id IN (SELECT source_id FROM "
+            f"{engine.view(SOURCES)} WHERE {READ_AS} = {sql_text(NOT_READ)}) ORDER BY row__"
+        ):
+            failures.append(unread_source_failure(citations.file, citations.line(int(row)), source_id))
     return failures
 
 
 def references_read(table: Table) -> list[str]:
     """The columns the rules read, for the DuckDB engine's narrow table."""
-    return [c for c in ("record_id", "field", "source_id") if c in table.field_names] if table.name == CITATIONS else []
+    wanted = {CITATIONS: ("record_id", "field", "source_id"), SOURCES: ("source_id", READ_AS)}.get(table.name, ())
+    return [c for c in wanted if c in table.field_names]
 
 
 def references_derived(table: Table) -> list[str]:

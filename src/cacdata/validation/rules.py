@@ -87,6 +87,11 @@ RULES: tuple[Rule, ...] = (
     Rule("citation-target", "references", "A citation's record ID names no citable table, or no row of it."),
     Rule("citation-field", "references", "A citation names a field its record's table does not have."),
     Rule("uncited-record", "references", "No citation supports the record; every fact needs a verbatim excerpt."),
+    Rule(
+        "citation-unread-source",
+        "references",
+        "A citation quotes a source whose read_as is not_read: an excerpt is copied from a text that was read.",
+    ),
     # Between cells and tables (universal, or declared in the schemas under cacdata: keys).
     Rule("date-order", "cross-field", "The end date is before the start date."),
     Rule("required-with", "cross-field", "The cell is empty although the field it is required with is filled."),
