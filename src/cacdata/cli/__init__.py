@@ -511,4 +511,4 @@ def sources_check(
 
 
 # The commands that obtain and check releases live beside this module; importing registers them on ``app``.
-from cacdata import cli_releases  # noqa: E402, F401
+from cacdata.cli import publish  # noqa: E402, F401
