@@ -1,9 +1,9 @@
 """The ``cacdata`` command: a thin skin over the library. Each command parses, calls, prints, exits.
 
-The commands live in one module per stage of the data's life, named as the library's folders: ``describe``
-(stamp), ``read`` (tables, show, get), ``validation`` (validate, sources check), ``publish`` (release, rebuild,
-verify, metadata, diff, cite) and ``share`` (codebook, export, serve, the pictures); ``common`` holds what
-they share. This module builds the one ``app`` from them; each imports what is heavy only when it runs.
+A command lives in the module named for the stage of the data's life it serves, named as the library's
+folders are (``describe``, ``read``, ``validation``, ``publish``, ``share``); ``common`` holds what they
+share. This module builds the one ``app`` from them. A command imports what is heavy only when it runs,
+so ``cacdata --help`` and ``cacdata tables`` start without pandas or the validators.
 """
 
 from __future__ import annotations
