@@ -128,13 +128,6 @@ def test_validate_unreadable_descriptor_exits_2(package_copy: Path) -> None:
     assert "not valid UTF-8 JSON" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["tables", "show", "get", "validate", "codebook"])
-def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
-    assert result.exit_code == 0
-    assert "Example: cacdata" in result.stdout
-
-
 def test_stamp_records_sizes_and_hashes_and_only_the_descriptor_changes(
     edit_cell: Callable[..., int], package_copy: Path
 ) -> None:

@@ -1,6 +1,6 @@
-"""The publish stage's commands: ``diff``, ``cite``, ``release``, and ``rebuild``, ``verify`` and ``metadata``
-(obtain a release from history, check a copy, regenerate the archive metadata). Registered on the one
-``cacdata`` app; each command parses, calls, prints, exits."""
+"""The publish stage's commands: ``release`` makes one; ``rebuild``, ``verify`` and ``metadata`` obtain a
+release from history, check a copy against one, and regenerate the archive metadata; ``diff`` and ``cite``
+compare releases and say how to cite one. Each command parses, calls, prints, exits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cacdata.cli import EXIT_INVALID, EXIT_USAGE, PackageOption, _open, app
+from cacdata.cli.common import EXIT_INVALID, PackageOption, fail, open_package
 from cacdata.describe.package import PackageError
 
 
@@ -37,16 +37,15 @@ RepoOption = Annotated[
 
 
 def _repo(repo: Path | None) -> Path:
+    """The checkout whose releases/ a command reads: ``--repo``, else the current folder, else the bundled one's."""
     from cacdata.describe.copies import default_repo
 
     found = repo if repo is not None else default_repo()
     if found is None or not (found / "releases").is_dir():
-        typer.echo(f"error: {found or Path.cwd()}: no releases/ folder; run this in a checkout of cacdata", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        raise fail(f"{found or Path.cwd()}: no releases/ folder; run this in a checkout of cacdata")
     return found
 
 
-@app.command()
 def rebuild(
     version: Annotated[str, typer.Argument(help="A release listed in releases/, e.g. 0.2.0.")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the zip into.")] = Path("dist"),
@@ -63,14 +62,12 @@ def rebuild(
     try:
         path, check = rebuild_release(_repo(repo), version.removeprefix("v"), out)
     except PackageError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(str(error)) from None
     typer.echo(check.to_text(str(path)))
     if not check.exact:
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command()
 def verify(
     copy: Annotated[str, typer.Argument(help="A release zip, an unpacked folder, a checkout, a version or a ref.")],
     release: Annotated[
@@ -90,14 +87,12 @@ def verify(
     try:
         check = verify_copy(copy, repo, release.removeprefix("v") if release else None)
     except PackageError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(str(error)) from None
     typer.echo(check.to_text(copy))
     if not check.exact:
         raise typer.Exit(EXIT_INVALID)
 
 
-@app.command()
 def metadata(
     check: Annotated[bool, typer.Option("--check", help="Only say which files are out of date (exit 1).")] = False,
     repo: RepoOption = None,
@@ -123,15 +118,13 @@ def metadata(
             return
         written = write_metadata(root)
     except (PackageError, CiteError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(str(error)) from None
     for path in written:
         typer.echo(f"wrote {path}")
     if not written:
         typer.echo("every generated metadata file is current")
 
 
-@app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="Old release: version (0.1.0), directory, release zip, or git ref.")],
     new: Annotated[str, typer.Argument(help="New release: version, directory (. for this one), zip, or git ref.")],
@@ -150,8 +143,7 @@ def diff(
     try:
         result = compare(old, new, repo)
     except (DiffError, PackageError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(str(error)) from None
     rendered = {
         DiffFormat.text: result.to_text,
         DiffFormat.markdown: result.to_markdown,
@@ -160,7 +152,6 @@ def diff(
     typer.echo(rendered[output](), nl=False)
 
 
-@app.command()
 def cite(
     record_id: Annotated[
         Optional[str],  # noqa: UP045
@@ -179,7 +170,7 @@ def cite(
     from cacdata.publish.cite import STYLES, CiteError, citation_path, load_citation, release_checksum, render
     from cacdata.read.footnotes import FootnoteError, cite_record
 
-    package = _open(path)
+    package = open_package(path)
     try:
         if record_id is not None:
             typer.echo(cite_record(record_id, package))
@@ -189,11 +180,9 @@ def cite(
         styles = [output.value] if output else list(STYLES)
         typer.echo("\n\n".join(render(cff, style, checksum) for style in styles))  # type: ignore[arg-type]
     except (CiteError, FootnoteError, PackageError) as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(str(error)) from None
 
 
-@app.command()
 def release(
     version: Annotated[str, typer.Argument(help="The new version, X.Y.Z.")],
     texts: Annotated[
@@ -223,11 +212,9 @@ def release(
     try:
         made = make_release((repo or Path.cwd()).resolve(), version, date.today(), texts, build, allow_empty)
     except ReleaseError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(error.exit_code) from None
+        raise fail(str(error), error.exit_code) from None
     except PackageError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        raise fail(str(error)) from None
     typer.echo(f"cacdata {made.previous} -> {made.version}")
     for change in made.schema_changes:
         typer.echo(f"  schema {change.describe()}")
