@@ -183,3 +183,16 @@ def test_cite_of_a_record_names_each_source_behind_it() -> None:
     sources = set(citations.loc[citations["record_id"] == "evt-0002", "source_id"])
     assert result.exit_code == 0
     assert {line.split(":")[0] for line in result.stdout.splitlines() if line} == sources
+
+
+def test_rules_describes_one_rule_writes_the_catalogue_and_refuses_an_unknown_id(tmp_path: Path) -> None:
+    from cacdata.describe.package import DataPackage
+    from cacdata.validation.catalogue import render_catalogue
+
+    one = runner.invoke(app, ["rules", "citation-unread-source"])
+    assert one.exit_code == 0 and one.stdout.startswith("citation-unread-source (cacdata, checked in 'references')")
+    unknown = runner.invoke(app, ["rules", "no-such-rule"])
+    assert unknown.exit_code == 2 and "no rule 'no-such-rule'" in unknown.output
+    written = runner.invoke(app, ["rules", "--out", str(tmp_path / "rules.md")])
+    assert written.exit_code == 0
+    assert (tmp_path / "rules.md").read_text(encoding="utf-8") == render_catalogue(DataPackage.open(None))

@@ -31,6 +31,7 @@ COMMANDS = (
     share.codebook,
     describe.stamp,
     validation.validate,
+    validation.rules,
     share.export,
     share.serve,
     share.timeline,

@@ -1,4 +1,5 @@
-"""The check stage's commands: ``validate`` runs every rule on a copy of the package, and ``sources check``
+"""The check stage's commands: ``validate`` runs every rule on a copy of the package, ``rules`` says what each
+rule means, and ``sources check``
 (the ``sources`` sub-app) fetches each source again to see that its excerpts are still there."""
 
 from __future__ import annotations
@@ -9,8 +10,54 @@ from typing import Annotated, Optional
 
 import typer
 
-from cacdata.cli.common import EXIT_INVALID, ReportFormat, fail, missing_extra, open_package, resolve_copy
+from cacdata.cli.common import (
+    EXIT_INVALID,
+    ReportFormat,
+    fail,
+    missing_extra,
+    open_package,
+    os_message,
+    resolve_copy,
+)
 from cacdata.describe.package import PackageError
+
+
+def rules(
+    rule_id: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+        typer.Argument(help="One rule's ID, such as weak-support; default: the whole catalogue."),
+    ] = None,
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", help="Write the catalogue to this file instead of printing."),
+    ] = None,
+) -> None:
+    """Say what each rule of `validate` means, the check that finds it and what that check reads.
+
+    The catalogue is written from the rule list in the code; docs/rules.md is its committed copy.
+
+    Example: cacdata rules --out docs/rules.md
+    """
+    from cacdata.describe.atomic import check_target, write_text
+    from cacdata.validation.catalogue import describe_rule, render_catalogue
+
+    if rule_id is not None:
+        try:
+            typer.echo(describe_rule(rule_id))
+        except KeyError:
+            raise fail(f"no rule {rule_id!r}; `cacdata rules` lists them all") from None
+        return
+    package = open_package(None)
+    try:
+        if out is not None:
+            check_target(out, package)
+        text = render_catalogue(package)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text(out, text)
+    except (PackageError, OSError) as error:
+        raise fail(os_message(error)) from None
 
 
 def validate(

@@ -115,7 +115,9 @@ def _check_sources_read(package: DataPackage, rows: dict[str, list[CsvRow]]) -> 
     if not _knows_reading(package) or SOURCES not in rows:
         return []
     unread = {
-        r.cells.get("source_id", "") for r in rows[SOURCES] if r.cells.get(READ_AS) == NOT_READ and r.cells.get("source_id")
+        r.cells.get("source_id", "")
+        for r in rows[SOURCES]
+        if r.cells.get(READ_AS) == NOT_READ and r.cells.get("source_id")
     }
     file = package.relative(package.table(CITATIONS).csv_path)
     return [
