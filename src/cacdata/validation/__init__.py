@@ -30,7 +30,7 @@ from typing import Literal
 from cacdata.describe.csv_lines import check_shape
 from cacdata.describe.package import DataPackage
 from cacdata.validation import duckdb_engine
-from cacdata.validation.checks import CHECKS, RowRun
+from cacdata.validation.checks import CHECKS, RowRun, kept
 from cacdata.validation.excerpts import check_excerpts, source_texts
 from cacdata.validation.report import Failure, Report
 
@@ -63,7 +63,7 @@ def validate(
     reason = ""
     if engine != "python":
         try:
-            report = _run_in_duckdb(duckdb_engine.prepare(package, today))
+            report = _run_in_duckdb(duckdb_engine.prepare(package, today, kept))
         except duckdb_engine.Unsupported as why:
             if engine == "duckdb":
                 raise

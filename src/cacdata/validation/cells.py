@@ -11,14 +11,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage
+from cacdata.validation.queries import Queries
 from cacdata.validation.report import Failure
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 # The one form a date is written in; frictionless's "%Y-%m-%d" also takes 2021-3-8.
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -45,7 +42,7 @@ def check_cells(package: DataPackage, rows: dict[str, list[CsvRow]], today: date
     return failures
 
 
-def check_cells_sql(engine: Engine) -> list[Failure]:
+def check_cells_sql(engine: Queries) -> list[Failure]:
     """The rules in the DuckDB engine: applied, as row by row, to the rows its filter marked as suspect."""
     failures = []
     for name, loaded in engine.loaded.items():

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import CsvRow, read_all_rows
 from cacdata.describe.package import DataPackage, Table
@@ -30,12 +29,10 @@ from cacdata.validation import (
     stock,
     support,
 )
+from cacdata.validation.duckdb_engine.stock import check_stock_sql, stock_read
+from cacdata.validation.queries import Queries, sql_name
 from cacdata.validation.report import Failure
 from cacdata.validation.rules import RULES
-from cacdata.validation.sql import sql_name
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 
 @dataclass
@@ -62,7 +59,7 @@ class Check:
 
     name: str
     rows: Callable[[RowRun], list[Failure]]
-    duckdb: Callable[[Engine], list[Failure]]
+    duckdb: Callable[[Queries], list[Failure]]
     reads: Callable[[Table], list[str]] = _nothing
     derived: Callable[[Table], list[str]] = _nothing
     every_cell: bool = False  # reads every cell of the rows the DuckDB engine's filter marks as suspect
@@ -74,19 +71,7 @@ class Check:
         return [rule.id for rule in RULES if rule.check == self.name]
 
 
-def _stock_sql(engine: Engine) -> list[Failure]:
-    from cacdata.validation.duckdb_engine.stock import check_stock_sql
-
-    return check_stock_sql(engine)
-
-
-def _stock_read(table: Table) -> list[str]:
-    from cacdata.validation.duckdb_engine.stock import stock_read
-
-    return stock_read(table)
-
-
-def _package_wide(run: RowRun | Engine) -> list[Failure]:
+def _package_wide(run: RowRun | Queries) -> list[Failure]:
     return package_wide.check_package_files(run.package)
 
 
@@ -94,8 +79,8 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "frictionless",
         lambda run: stock.run_frictionless(run.package),
-        _stock_sql,
-        reads=_stock_read,
+        check_stock_sql,
+        reads=stock_read,
         every_cell=True,
         inputs="the descriptor and schemas, each file's size and hash",
     ),

@@ -22,18 +22,14 @@ break one and judges them with these same functions, so both engines report the 
 from __future__ import annotations
 
 import ipaddress
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
+from cacdata.validation.cross_field import is_date, self_references
+from cacdata.validation.queries import Queries, sql_list, sql_name, sql_text
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_list, sql_name, sql_text
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
-from cacdata.validation.cross_field import is_date, self_references
 
 WEB_SCHEMES = ("http", "https")
 # What makes two rows one fact, by table: the columns compared, and those that must be filled to compare.
@@ -276,7 +272,7 @@ def consistency_derived(table: Table) -> list[str]:
     return [f"CASE WHEN {filled} THEN md5(concat_ws({sql_text(FACT_SEPARATOR)}, {joined})) END AS {FACT}"]
 
 
-def check_consistency_sql(engine: Engine) -> list[Failure]:
+def check_consistency_sql(engine: Queries) -> list[Failure]:
     """The rules in the DuckDB engine: SQL selects the rows that may break one, and the functions above judge them."""
     failures: list[Failure] = []
     for name, loaded in engine.loaded.items():
@@ -337,7 +333,7 @@ def _precise() -> str:
     )
 
 
-def _parent_dates_sql(engine: Engine, name: str) -> list[Failure]:
+def _parent_dates_sql(engine: Queries, name: str) -> list[Failure]:
     loaded = engine.loaded[name]
     table = loaded.table
     if not {"date_start", "date_end"} <= set(table.field_names):

@@ -11,15 +11,11 @@ under ``cacdata:`` keys, so the schema stays the one place a rule is written:
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
+from cacdata.validation.queries import Loaded, Queries, sql_list, sql_name
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_list, sql_name
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine, Loaded
 
 ENTITIES = "entities"
 
@@ -183,7 +179,7 @@ def entity_type_failure(
     )
 
 
-def check_cross_field_sql(engine: Engine) -> list[Failure]:
+def check_cross_field_sql(engine: Queries) -> list[Failure]:
     """The rules in the DuckDB engine: dates and flags compared in SQL, cycles found by pointer jumping."""
     failures: list[Failure] = []
     for name, loaded in engine.loaded.items():
@@ -207,7 +203,7 @@ def check_cross_field_sql(engine: Engine) -> list[Failure]:
     return failures
 
 
-def _cycles(engine: Engine, loaded: Loaded) -> list[Failure]:
+def _cycles(engine: Queries, loaded: Loaded) -> list[Failure]:
     """Links that never reach a row without a parent: found by following every link at once."""
     failures = []
     key = sql_name(loaded.table.primary_key)
@@ -248,7 +244,7 @@ def _cycles(engine: Engine, loaded: Loaded) -> list[Failure]:
     return failures
 
 
-def _entity_types(engine: Engine, loaded: Loaded) -> list[Failure]:
+def _entity_types(engine: Queries, loaded: Loaded) -> list[Failure]:
     columns = [c for c in loaded.table.fields if c.entity_types]
     if not columns or ENTITIES not in engine.loaded or engine.loaded[ENTITIES].rows == 0:
         return []

@@ -10,17 +10,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.normal_form import normal_form
+from cacdata.validation.queries import Queries, sql_text
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_text
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 SOURCES = "sources"
 ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
@@ -114,7 +110,7 @@ def address_failure(file: str, line: int, excerpt: str, source_id: str | None) -
     )
 
 
-def check_address_excerpts_sql(engine: Engine) -> list[Failure]:
+def check_address_excerpts_sql(engine: Queries) -> list[Failure]:
     """The rule for excerpts located at the address, in the DuckDB engine: a join of citations and sources."""
     if CITATIONS not in engine.loaded or SOURCES not in engine.loaded:
         return []

@@ -6,16 +6,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.describe.schema import RowCount
+from cacdata.validation.queries import Queries, sql_name
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_name
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 
 def check_expectations(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[Failure]:
@@ -70,7 +65,7 @@ def fill_failure(table: Table, file: str, column: str, filled: float, minimum: f
     )
 
 
-def check_expectations_sql(engine: Engine) -> list[Failure]:
+def check_expectations_sql(engine: Queries) -> list[Failure]:
     """The rules in the DuckDB engine: rows counted as read, fills from a flag per cell."""
     failures = []
     for name, loaded in engine.loaded.items():

@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import csv
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage, Table
+from cacdata.validation.queries import Queries, sql_name
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_name
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 
 def check_files(package: DataPackage) -> list[Failure]:
@@ -85,7 +81,7 @@ def row_order_failure(file: str, table: Table, line: int, value: str, previous: 
     return Failure("row-order", message, file, table.name, line, key, value)
 
 
-def check_files_sql(engine: Engine) -> list[Failure]:
+def check_files_sql(engine: Queries) -> list[Failure]:
     """The rules in the DuckDB engine: the final newline from the byte scan, the row order by a window query.
 
     The rest (BOM, CR LF, invalid UTF-8, an unreadable file) make the engine decline the package, and the

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
+from cacdata.validation.queries import Queries, sql_list, sql_name, sql_text
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_list, sql_name, sql_text
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 CITATIONS = "citations"
 SOURCES = "sources"
@@ -169,7 +164,7 @@ def _prefixes(package: DataPackage) -> str:
     return ", ".join(f"{t.id_prefix}- ({t.name})" for t in package.tables.values() if t.name != CITATIONS)
 
 
-def check_references_sql(engine: Engine) -> list[Failure]:
+def check_references_sql(engine: Queries) -> list[Failure]:
     """The rules in the DuckDB engine, found by joins on the citations' ID prefixes."""
     package = engine.package
     if CITATIONS not in package.tables:

@@ -14,16 +14,12 @@ same functions (``check_support_sql``), so both engines report the same failures
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
+from cacdata.validation.queries import Queries, sql_list, sql_name
 from cacdata.validation.references import CITATIONS
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_list, sql_name
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine import Engine
 
 SOURCES = "sources"
 FLAG = "weakly_sourced"
@@ -96,7 +92,7 @@ def check_support(package: DataPackage, rows: dict[str, list[CsvRow]]) -> list[F
     return failures
 
 
-def check_support_sql(engine: Engine) -> list[Failure]:
+def check_support_sql(engine: Queries) -> list[Failure]:
     """The rule in the DuckDB engine: SQL selects the cited records whose flag contradicts their citations."""
     package = engine.package
     tables = flagged_tables(package)

@@ -20,10 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from cacdata.describe.package import DataPackage
-from cacdata.validation.duckdb_engine.engine import Engine, Loaded
+from cacdata.validation.duckdb_engine.engine import Engine, Kept
 from cacdata.validation.duckdb_engine.supported import MetadataCheck, Unsupported, check_patterns, check_supported
 
-__all__ = ["Engine", "Loaded", "Unsupported", "is_engine_error", "prepare"]
+__all__ = ["Engine", "Kept", "Unsupported", "is_engine_error", "prepare"]
 
 
 def is_engine_error(error: BaseException) -> bool:
@@ -33,14 +33,17 @@ def is_engine_error(error: BaseException) -> bool:
     return isinstance(error, duckdb.Error)
 
 
-def prepare(package: DataPackage, today: date) -> Engine:
-    """The engine loaded with the package; raises ``Unsupported`` (with the reason) where it cannot run."""
+def prepare(package: DataPackage, today: date, kept: Kept) -> Engine:
+    """The engine loaded with the package, keeping what ``kept`` says of each table.
+
+    Raises ``Unsupported``, with the reason, where it cannot run.
+    """
     metadata = MetadataCheck(package)  # first: on the shipped package it is the longest single step
     pool = ThreadPoolExecutor(max_workers=1)
     engine: Engine | None = None
     try:
         check_supported(package)
-        engine = Engine(package, today, metadata)
+        engine = Engine(package, today, kept, metadata)
         check_patterns(package, engine.con)
         engine.load(pool)
     except Unsupported:

@@ -1,9 +1,9 @@
 """The package loaded into DuckDB: one narrow table per CSV file, and the queries the checks ask of it.
 
-DuckDB reads each CSV once, in parallel, into a narrow table: the keys, the columns the checks declare they
-read (``checks.py``), and the full cells of only those rows a cheap test marks as suspect. Every suspect row
-is then judged in Python by the very rules the row-by-row path applies, so DuckDB only has to
-over-approximate, never to agree to the letter.
+DuckDB reads each CSV once, in parallel, into a narrow table: the keys, the columns the checks declare
+they read (``kept``, from ``checks.py``), and the full cells of only those rows a cheap test marks as
+suspect. Every suspect row is then judged in Python by the very rules the row-by-row path applies, so
+DuckDB only has to over-approximate, never to agree to the letter.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from bisect import bisect_right
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from itertools import accumulate
@@ -21,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.cells import FORMULA_CLASS, ISO_DATE, cell_failures
-from cacdata.validation.checks import kept
 from cacdata.validation.cross_field import self_references
 from cacdata.validation.duckdb_engine.supported import (
     READ_BY_FRICTIONLESS,
@@ -30,39 +28,20 @@ from cacdata.validation.duckdb_engine.supported import (
     check_header,
     hash_algorithm,
 )
-from cacdata.validation.sql import sql_name, sql_text
+from cacdata.validation.queries import Loaded, sql_name, sql_text
 from cacdata.validation.unicode_classes import re2_class
 
 if TYPE_CHECKING:
     import duckdb
 
+# What the checks read of a table, as SQL expressions (``checks.kept``): values where they compare values, a
+# flag where a cell's being filled is all that counts. Long text stays in the file.
+Kept = Callable[[Table], list[str]]
 READ_BUFFER = 4 * 2**20  # DuckDB's default (32 MiB a thread) doubles the peak memory, for no speed
 CHUNK = 2**20  # small: a decoded chunk of CJK text takes two to four times its bytes
 # A pattern of ASCII letters, digits, _ and - only (literals, classes of them, quantifiers): what it matches
 # cannot hold white space, control, invisible or non-NFC characters, and RE2 and Python agree on it.
 PLAIN_PATTERN = re.compile(r"(?:\[(?:[A-Za-z0-9_](?:-[A-Za-z0-9_])?)+\]|[A-Za-z0-9_-]|\{[0-9]+(?:,[0-9]*)?\}|[*+?])+")
-
-
-@dataclass
-class Loaded:
-    """One table as read: row count, suspect rows with their cells, and the line each row starts on."""
-
-    table: Table
-    file: str
-    rows: int
-    suspects: dict[int, list[str]]  # row index -> cells
-    extra_lines: list[tuple[int, int]] = field(default_factory=list)  # (row index, cumulative extra lines)
-    size: int = 0
-    digest: dict[str, str] = field(default_factory=dict)
-    newlines: int = 0
-    ends_with_newline: bool = True
-
-    def line(self, row: int) -> int:
-        """The physical line row ``row`` (0-based, header excluded) starts on."""
-        if not self.extra_lines:
-            return row + 2
-        position = bisect_right(self.extra_lines, (row, -1)) - 1
-        return row + 2 + (self.extra_lines[position][1] if position >= 0 else 0)
 
 
 def scan_bytes(table: Table, algorithms: tuple[str, ...]) -> tuple[int, dict[str, str], int, bool]:
@@ -96,10 +75,11 @@ def scan_bytes(table: Table, algorithms: tuple[str, ...]) -> tuple[int, dict[str
 class Engine:
     """The package loaded into DuckDB, with each check as a query."""
 
-    def __init__(self, package: DataPackage, today: date, metadata: MetadataCheck | None = None) -> None:
+    def __init__(self, package: DataPackage, today: date, kept: Kept, metadata: MetadataCheck | None = None) -> None:
         import duckdb
 
         self.metadata = metadata
+        self.kept = kept
         self.package = package
         self.today = today
         self.con: duckdb.DuckDBPyConnection = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
@@ -137,11 +117,6 @@ class Engine:
     def _algorithms(self, name: str) -> tuple[str, ...]:
         resource = next(r for r in self.package.descriptor["resources"] if r.get("name") == name)
         return (hash_algorithm(resource["hash"])[0],) if resource.get("hash") else ()  # others are not computed
-
-    def _kept(self, table: Table) -> list[str]:
-        """What the checks read of the table (``checks.kept``): values where they compare values, and a flag
-        where a cell's being filled is all that counts. Long text stays in the file."""
-        return kept(table)
 
     def _suspect(self, table: Table) -> str:
         """True for any row in which some cell may break a rule; false only where none can.
@@ -200,7 +175,7 @@ class Engine:
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
             f"all_varchar = true, buffer_size = {READ_BUFFER})"
         )
-        kept = ", ".join(self._kept(table))
+        kept = ", ".join(self.kept(table))
         cells = "[" + ", ".join(sql_name(c) for c in table.field_names) + "]"
         narrow = f"t_{len(self.loaded)}_{abs(hash(table.name))}"
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cacdata.describe.package import DataPackage, Table
 from cacdata.describe.schema import Field
@@ -25,12 +25,9 @@ from cacdata.validation.duckdb_engine.supported import (
     STRING_CONSTRAINTS,
     hash_algorithm,
 )
+from cacdata.validation.queries import Loaded, Queries, sql_name
 from cacdata.validation.report import Failure
-from cacdata.validation.sql import sql_name
 from cacdata.validation.stock import StockError, table_failure
-
-if TYPE_CHECKING:
-    from cacdata.validation.duckdb_engine.engine import Engine, Loaded
 
 # Frictionless stops a table's report at this many errors, and then skips the hash and size checks.
 LIMIT_ERRORS = 1000
@@ -55,7 +52,7 @@ class Column:
         return dict(self.field.descriptor.get("constraints", {}))
 
 
-def check_stock_sql(engine: Engine) -> list[Failure]:
+def check_stock_sql(engine: Queries) -> list[Failure]:
     """The failures stock frictionless would report on the rows (types, constraints, keys), found in SQL."""
     failures: list[Failure] = []
     for name, loaded in engine.loaded.items():
@@ -71,7 +68,7 @@ def check_stock_sql(engine: Engine) -> list[Failure]:
     return failures
 
 
-def _row_errors(engine: Engine, loaded: Loaded) -> Iterator[tuple[tuple[int, int, int], StockError]]:
+def _row_errors(engine: Queries, loaded: Loaded) -> Iterator[tuple[tuple[int, int, int], StockError]]:
     """Each error with its place in frictionless's order: row, then cells, unique, key, foreign keys."""
     table = loaded.table
     columns = [Column(c.name, i, c) for i, c in enumerate(table.fields)]
@@ -109,7 +106,7 @@ def _row_errors(engine: Engine, loaded: Loaded) -> Iterator[tuple[tuple[int, int
             )
 
 
-def _end_errors(engine: Engine, loaded: Loaded) -> list[StockError]:
+def _end_errors(engine: Queries, loaded: Loaded) -> list[StockError]:
     resource = next(r for r in engine.package.descriptor["resources"] if r.get("name") == loaded.table.name)
     errors = []
     algorithm, expected = hash_algorithm(resource.get("hash") or "")

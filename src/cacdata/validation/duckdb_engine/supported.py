@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from cacdata.describe.package import DataPackage, Table
 from cacdata.describe.schema import ForeignKey
-from cacdata.validation.sql import sql_text
+from cacdata.validation.queries import sql_text
 
 if TYPE_CHECKING:
     import duckdb
