@@ -15,6 +15,10 @@ import cacdata
 
 from conftest import REPO
 
+# Building, installing and starting the wheel takes a minute: `pytest -m "not slow"` leaves it out, and under
+# xdist its tests run on one worker, which builds the wheel once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+
 CHECK = """
 import json, sys, cacdata, pandas as pd
 from cacdata.describe.package import DataPackage
