@@ -18,6 +18,17 @@ REPO = Path(__file__).resolve().parents[1]
 FULL_WIDTH = {ord(c): chr(ord(c) + 0xFEE0) for c in ",:;()!?"}  # what NFKC turns back into ASCII
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: without xdist, never called
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """With ``-n`` (and no other ``--dist``): a fault's tests on one worker, which builds its broken copy once,
+    and a module's tests on one worker, which makes its module fixtures (the wheel, a server) once."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for by name is xdist's own
+    from corpus import scheduler
+
+    return scheduler(config, log)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

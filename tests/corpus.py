@@ -4,9 +4,10 @@ Tests ask the ``corpus`` fixture (``conftest.py``) for a fault's broken copy (``
 source texts when the fault needs them, and what the validator must say), or for what was said about it:
 ``Corpus.report(fault, engine)`` is ``validate(root, texts, engine=engine)``, ``Corpus.stock(fault)`` stock
 frictionless's report, ``Corpus.cli(fault)`` the ``cacdata validate --format json`` run. Each is computed
-the first time a test asks and kept for the rest of the session (of each pytest-xdist worker; the faults'
-tests carry an ``xdist_group`` per fault, so with ``--dist loadgroup`` one worker runs them all). An
-exception is kept like a report and raised again to each test that asks, so ``pytest.raises`` still holds.
+the first time a test asks and kept for the rest of the session. Under pytest-xdist each worker has its own
+session, so ``-n`` hands all the tests of one fault (their ID is the fault's ``slug``) to one worker
+(``scheduler``), which builds its copy once. An exception is kept like a report and raised again to each
+test that asks, so ``pytest.raises`` still holds.
 
 A shared copy must not be changed by a test: it is made read-only once built, and after each test the copies
 that test used are compared with their state when built (names, modes, sizes and SHA-256 of every file),
@@ -29,7 +30,7 @@ from typing import Any
 import pytest
 
 from conftest import provide_texts
-from faults import Expected, Fault, Refused, break_copy, copy_package
+from faults import FAULTS, Expected, Fault, Refused, break_copy, copy_package
 
 TODAY = date.today()  # one day for the whole run, so that no report changes at midnight
 
@@ -40,9 +41,35 @@ def slug(fault: Fault) -> str:
     return re.sub(r"[^a-z0-9]+", "-", kind.lower()).strip("-")
 
 
+SLUGS = {slug(f) for f in FAULTS}
+
+
 def cases(faults: Iterable[Fault]) -> list[Any]:
-    """``faults`` as parameters named by kind, each in an xdist group of its own, so one worker builds it."""
-    return [pytest.param(f, id=f.kind, marks=pytest.mark.xdist_group(f"fault-{slug(f)}")) for f in faults]
+    """``faults`` as test parameters whose ID is the fault's slug, by which ``scheduler`` keeps them together."""
+    return [pytest.param(f, id=slug(f)) for f in faults]
+
+
+def scope(nodeid: str) -> str:
+    """Which tests one xdist worker runs together: a fault's (they share its copy), else a module's (they
+    share its module fixtures: the wheel, the server, an export)."""
+    if nodeid.endswith("]") and (param := nodeid[nodeid.rindex("[") + 1 : -1]) in SLUGS:
+        return f"fault {param}"
+    return nodeid.split("::", 1)[0]
+
+
+def scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist's scheduling by scope (whole scopes to a worker, the largest first), with the scopes of ``scope``.
+
+    (xdist's own ``--dist loadgroup`` would do with ``xdist_group`` marks, but with pytest 9.2 it silently
+    stops grouping: pytest-dev/pytest-xdist#1386.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFaultAndModule(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return scope(nodeid)
+
+    return ByFaultAndModule(config, log)
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,6 @@ QUERIES = queries(PACKAGE)
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("site"),  # one server and one Chromium, on one xdist worker
     pytest.mark.skipif(
         CHROMIUM is None and not os.environ.get("CI"),
         reason="Chromium is not installed (Debian package chromium); .ci/run installs it",

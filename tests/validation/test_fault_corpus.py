@@ -14,13 +14,22 @@ from cacdata.describe.package import PackageError
 from cacdata.validation import validate
 
 from conftest import provide_texts
-from corpus import Corpus, cases
+from corpus import Corpus, cases, scope, slug
 from faults import FAULTS, Expected, Fault, Refused, copy_package
 
 
 def test_the_corpus_is_wide() -> None:
     kinds = {fault.kind.split(" ")[0] for fault in FAULTS}
     assert len(FAULTS) >= 30 and len(kinds) >= 25
+
+
+def test_under_xdist_a_faults_tests_run_together_and_other_tests_by_module() -> None:
+    """One worker builds each broken copy: every test with the fault's slug as its ID shares one scope."""
+    name = slug(FAULTS[0])
+    ids = [f"tests/validation/{m}.py::test_x[{name}]" for m in ("test_fault_corpus", "test_engines", "test_parity")]
+    assert {scope(i) for i in ids} == {f"fault {name}"}
+    assert scope("tests/test_wheel.py::test_a") == scope("tests/test_wheel.py::test_b") == "tests/test_wheel.py"
+    assert scope("tests/describe/test_patterns.py::test_p[(Q+)+R]") == "tests/describe/test_patterns.py"
 
 
 def test_an_unbroken_copy_reports_nothing(tmp_path: Path) -> None:
