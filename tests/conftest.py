@@ -5,13 +5,54 @@ from __future__ import annotations
 import csv
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from corpus import Corpus
+
 REPO = Path(__file__).resolve().parents[1]
 FULL_WIDTH = {ord(c): chr(ord(c) + 0xFEE0) for c in ",:;()!?"}  # what NFKC turns back into ASCII
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: without xdist, never called
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """With ``-n`` (and no other ``--dist``): a fault's tests on one worker, which builds its broken copy once,
+    and a module's tests on one worker, which makes its module fixtures (the wheel, a server) once."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for by name is xdist's own
+    from corpus import scheduler
+
+    return scheduler(config, log)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/validation/golden/ from the reports the library gives now, instead of comparing",
+    )
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
+    """The fault corpus of this session (of this xdist worker): each broken copy built and validated once."""
+    from corpus import Corpus
+
+    store = Corpus(tmp_path_factory.mktemp("corpus"))
+    yield store
+    store.release()
+
+
+@pytest.fixture
+def corpus(corpus_store: Corpus) -> Iterator[Corpus]:
+    """The shared fault corpus; after the test, the copies it used must be as they were built."""
+    corpus_store.used.clear()
+    yield corpus_store
+    corpus_store.check_untouched()
 
 
 @pytest.fixture

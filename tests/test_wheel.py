@@ -15,6 +15,10 @@ import cacdata
 
 from conftest import REPO
 
+# Building, installing and starting the wheel takes a minute: `pytest -m "not slow"` leaves it out. Under
+# xdist the module's tests run on one worker (tests/conftest.py), which builds the wheel once.
+pytestmark = pytest.mark.slow
+
 CHECK = """
 import json, sys, cacdata, pandas as pd
 from cacdata.describe.package import DataPackage

@@ -79,7 +79,9 @@ def test_every_record_is_named_by_its_label_sql(database: Path) -> None:
     package = DataPackage.open()
     for name in ("entities", "events", "quotes", "sources"):
         key = package.table(name).primary_key
-        for row in run(database, f"select {key} as id from {name}"):
+        rows = run(database, f"select {key} as id from {name}")
+        assert len(rows) == package.table(name).row_count(), name  # every record, and not none
+        for row in rows:
             (found,) = run(database, label_sql(package, name), id=row["id"])
             assert found["label"], (name, row["id"])
 

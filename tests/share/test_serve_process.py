@@ -47,19 +47,33 @@ def serve_folder(datasette: int) -> Path:
 
 
 def start() -> tuple[subprocess.Popen[bytes], int]:
-    """``cacdata serve`` answering on a free port, and the process of its Datasette."""
+    """``cacdata serve`` answering on a free port, and the process of its Datasette; both killed if it fails."""
     port = free_port()
     command = Path(sys.executable).parent / "cacdata"
     server = subprocess.Popen([str(command), "serve", "--port", str(port)], stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1):
-                break
-        except OSError:
-            assert server.poll() is None, "cacdata serve stopped"
-            time.sleep(0.1)
-    (datasette,) = children(server.pid)
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None, "cacdata serve stopped"
+                time.sleep(0.1)
+        else:
+            raise AssertionError("cacdata serve did not answer within 30 s")
+        (datasette,) = children(server.pid)
+    except BaseException:
+        kill_all(server.pid, *children(server.pid))
+        server.wait(timeout=10)
+        raise
     return server, datasette
+
+
+def kill_all(*pids: int) -> None:
+    """Kill whichever of ``pids`` is still alive: what a failed test started must not outlive it."""
+    for pid in pids:
+        if alive(pid):
+            subprocess.run(["kill", "-9", str(pid)], check=False)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
@@ -77,25 +91,25 @@ def test_a_stopping_signal_stops_datasette_and_removes_the_folder(stop: signal.S
         assert not alive(datasette), "Datasette outlived cacdata serve"
         assert not folder.exists()
     finally:
-        for pid in (server.pid, datasette):
-            if alive(pid):
-                subprocess.run(["kill", "-9", str(pid)], check=False)
+        kill_all(server.pid, datasette)
         server.wait(timeout=10)
 
 
 def test_the_site_fixture_leaves_no_datasette_behind() -> None:
-    """``test_serve.site`` stops the server with ``terminate()``; no Datasette may outlive that."""
+    """Stopping ``cacdata serve`` with ``terminate()`` (SIGTERM, as the ``site`` fixture of ``test_site.py``
+    does) leaves no Datasette running."""
     server, datasette = start()
-    server.terminate()
-    server.wait(timeout=30)
-    for _ in range(100):
-        if not alive(datasette):
-            break
-        time.sleep(0.1)
-    alive_after = alive(datasette)
-    if alive_after:
-        subprocess.run(["kill", "-9", str(datasette)], check=False)
-    assert not alive_after
+    try:
+        server.terminate()
+        server.wait(timeout=30)
+        for _ in range(100):
+            if not alive(datasette):
+                break
+            time.sleep(0.1)
+        assert not alive(datasette), "Datasette outlived cacdata serve"
+    finally:
+        kill_all(server.pid, datasette)
+        server.wait(timeout=10)
 
 
 @pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("::", True), ("127.0.0.1", False)])

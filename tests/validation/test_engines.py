@@ -15,8 +15,8 @@ import pytest
 from cacdata.validation import duckdb_engine, unicode_classes, validate
 from cacdata.validation.duckdb_engine import Unsupported
 
-from conftest import provide_texts
-from faults import FAULTS, Fault, break_copy, copy_package
+from corpus import Corpus, cases
+from faults import FAULTS, Fault, copy_package
 
 CHECKABLE = [f for f in FAULTS if not f.refused]
 
@@ -39,26 +39,19 @@ STRUCTURAL = {
 }
 
 
-@pytest.mark.parametrize("fault", CHECKABLE, ids=lambda f: f.kind)
-def test_both_engines_report_the_same_failures(fault: Fault, tmp_path: Path) -> None:
-    root = copy_package(tmp_path / "package")
-    texts = tmp_path / "texts" if fault.needs_texts else None
-    if texts is not None:
-        provide_texts(root, texts)
-    break_copy(fault, root)
-    rows = validate(root, texts, engine="python")
-    auto = validate(root, texts, engine="auto")
+@pytest.mark.parametrize("fault", cases(CHECKABLE))
+def test_both_engines_report_the_same_failures(fault: Fault, corpus: Corpus) -> None:
+    rows = corpus.report(fault, "python")
+    auto = corpus.report(fault, "auto")
     assert auto.failures == rows.failures
     assert auto.checked == rows.checked
     assert auto.engine.startswith("python") == (fault.kind in STRUCTURAL), auto.engine
 
 
-@pytest.mark.parametrize("fault", [f for f in CHECKABLE if f.kind in STRUCTURAL], ids=lambda f: f.kind)
-def test_the_duckdb_engine_refuses_what_it_does_not_cover(fault: Fault, tmp_path: Path) -> None:
-    root = copy_package(tmp_path / "package")
-    break_copy(fault, root)
+@pytest.mark.parametrize("fault", cases(f for f in CHECKABLE if f.kind in STRUCTURAL))
+def test_the_duckdb_engine_refuses_what_it_does_not_cover(fault: Fault, corpus: Corpus) -> None:
     with pytest.raises(Unsupported):
-        validate(root, engine="duckdb")
+        corpus.report(fault, "duckdb")
 
 
 def test_the_shipped_package_runs_on_duckdb() -> None:

@@ -17,15 +17,16 @@ from cacdata.describe.csv_lines import row_start_lines
 from cacdata.validation import validate
 from cacdata.validation.stock import ADVICE
 
-from faults import FAULTS, Fault, break_copy, copy_package
+from corpus import Corpus, cases
+from faults import FAULTS, Fault, copy_package
 
 # Stock errors that our own file checks report instead, with the line frictionless cannot give.
 RESTATED = {"encoding-error": "encoding-error", "scheme-error": "file-missing"}
 CHECKABLE = [f for f in FAULTS if not f.needs_texts and not f.refused]
 
 
-def stock_report(root: Path) -> Counter[tuple[str, str | None, int | None, str | None]]:
-    report = frictionless.validate(str(root / "datapackage.json"))
+def stock_report(report: frictionless.Report, root: Path) -> Counter[tuple[str, str | None, int | None, str | None]]:
+    """Stock frictionless's ``report`` on the package at ``root``, as (error type, table, line, column) counts."""
     found: Counter[tuple[str, str | None, int | None, str | None]] = Counter()
     for error in report.errors:
         found[(error.type, None, None, None)] += 1
@@ -45,13 +46,11 @@ def stock_report(root: Path) -> Counter[tuple[str, str | None, int | None, str |
     return found
 
 
-@pytest.mark.parametrize("fault", CHECKABLE, ids=lambda f: f.kind)
-def test_we_report_what_stock_frictionless_reports(fault: Fault, tmp_path: Path) -> None:
-    root = copy_package(tmp_path / "package")
-    break_copy(fault, root)
-    stock = stock_report(root)
+@pytest.mark.parametrize("fault", cases(CHECKABLE))
+def test_we_report_what_stock_frictionless_reports(fault: Fault, corpus: Corpus) -> None:
+    stock = stock_report(corpus.stock(fault), corpus.case(fault).root)
     ours: Counter[tuple[str, str | None, int | None, str | None]] = Counter()
-    for failure in validate(root).failures:
+    for failure in corpus.report(fault, "auto").failures:
         if failure.rule in ADVICE or failure.rule in RESTATED.values():
             column = failure.column if failure.rule not in {"primary-key", *RESTATED.values()} else None
             line = None if failure.rule in RESTATED.values() else failure.line

@@ -37,9 +37,11 @@ def test_a_clean_synthetic_package_validates_clean(tmp_path: Path) -> None:
 def test_the_same_seed_writes_the_same_bytes(tmp_path: Path) -> None:
     synth.synthesise(200, tmp_path / "a", faults=1, seed=3)
     synth.synthesise(200, tmp_path / "b", faults=1, seed=3)
-    for path in sorted((tmp_path / "a").rglob("*")):
-        if path.is_file():
-            assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes(), path
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert len(files) > 6  # the descriptor, the schemas, the tables and the manifest, not an empty folder
+    for path in files:
+        assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes(), path
 
 
 @pytest.mark.parametrize("faults", [1, 2])
