@@ -49,8 +49,8 @@ def test_both_engines_report_the_same_failures(fault: Fault, corpus: Corpus) -> 
     assert auto.checked == rows.checked
 
 
-def test_only_the_structural_faults_are_left_to_the_row_by_row_path() -> None:
-    assert STRUCTURAL <= {f.kind for f in CHECKABLE}, "a structural fault named here is not in the corpus"
+def test_every_structural_fault_named_is_in_the_corpus() -> None:
+    assert {f.kind for f in CHECKABLE} >= STRUCTURAL, "a structural fault named here is not in the corpus"
 
 
 @pytest.mark.parametrize("fault", cases(f for f in CHECKABLE if f.kind in STRUCTURAL))
