@@ -46,11 +46,22 @@ def serve_folder(datasette: int) -> Path:
     return database.parent
 
 
-def start() -> tuple[subprocess.Popen[bytes], int]:
-    """``cacdata serve`` answering on a free port, and the process of its Datasette; both killed if it fails."""
+def _ignore_hangup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
+def start(under_nohup: bool = False) -> tuple[subprocess.Popen[bytes], int]:
+    """``cacdata serve`` answering on a free port, and the process of its Datasette; both killed if it fails.
+
+    ``under_nohup`` starts it with SIGHUP ignored, as ``nohup`` does; Datasette inherits the ignored signal.
+    """
     port = free_port()
     command = Path(sys.executable).parent / "cacdata"
-    server = subprocess.Popen([str(command), "serve", "--port", str(port)], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [str(command), "serve", "--port", str(port)],
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_ignore_hangup if under_nohup else None,
+    )
     try:
         for _ in range(300):
             try:
@@ -88,6 +99,22 @@ def test_a_stopping_signal_stops_datasette_and_removes_the_folder(stop: signal.S
             if not alive(datasette):
                 break
             time.sleep(0.1)
+        assert not alive(datasette), "Datasette outlived cacdata serve"
+        assert not folder.exists()
+    finally:
+        kill_all(server.pid, datasette)
+        server.wait(timeout=10)
+
+
+def test_a_datasette_that_ignores_the_signal_is_killed_after_the_grace_period() -> None:
+    """Under ``nohup`` Datasette ignores the forwarded SIGHUP; ``cacdata serve`` must not wait for it forever."""
+    server, datasette = start(under_nohup=True)
+    try:
+        folder = serve_folder(datasette)
+        sent = time.monotonic()
+        server.send_signal(signal.SIGHUP)
+        server.wait(timeout=serve_module.GRACE_SECONDS + 20)
+        assert time.monotonic() - sent >= serve_module.GRACE_SECONDS  # it was given its grace first
         assert not alive(datasette), "Datasette outlived cacdata serve"
         assert not folder.exists()
     finally:

@@ -11,6 +11,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import FrameType
 
@@ -60,6 +61,7 @@ def command(database: Path, meta: Path, host: str, port: int) -> list[str]:
 # server is left listening and the caller can remove the temporary folder. Ctrl-C reaches both anyway.
 FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 GRACE_SECONDS = 10  # after a forwarded signal, Datasette is killed if it has not stopped by then
+POLL_SECONDS = 0.2
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -72,20 +74,21 @@ def serve(package: DataPackage, folder: Path, host: str, port: int) -> int:
     """Run Datasette until it is stopped; returns its exit code. Stopping signals are passed on to it."""
     database, meta = prepare(package, folder)
     server = subprocess.Popen(command(database, meta, host, port))
-    received: list[int] = []
+    received: list[float] = []  # when each stopping signal came
 
     def forward(number: int, frame: FrameType | None) -> None:
-        received.append(number)
+        received.append(time.monotonic())
         if server.poll() is None:
             server.send_signal(number)
 
     previous = {number: signal.signal(number, forward) for number in FORWARDED}
     try:
-        while True:
+        while True:  # a wait without a timeout would go on after a signal (PEP 475): poll instead
             try:
-                return server.wait(timeout=GRACE_SECONDS if received else None)
+                return server.wait(timeout=POLL_SECONDS)
             except subprocess.TimeoutExpired:
-                server.kill()
+                if received and time.monotonic() - received[0] > GRACE_SECONDS:
+                    server.kill()  # e.g. it inherited an ignored SIGHUP (nohup) and will not stop
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
