@@ -80,6 +80,15 @@ def start(under_nohup: bool = False) -> tuple[subprocess.Popen[bytes], int]:
     return server, datasette
 
 
+def assert_gone(datasette: int) -> None:
+    """Datasette has stopped (within 10 s of ``cacdata serve``, since the kernel reaps it a moment later)."""
+    for _ in range(100):
+        if not alive(datasette):
+            return
+        time.sleep(0.1)
+    raise AssertionError("Datasette outlived cacdata serve")
+
+
 def kill_all(*pids: int) -> None:
     """Kill whichever of ``pids`` is still alive: what a failed test started must not outlive it."""
     for pid in pids:
@@ -95,11 +104,7 @@ def test_a_stopping_signal_stops_datasette_and_removes_the_folder(stop: signal.S
         assert alive(datasette) and folder.is_dir()
         server.send_signal(stop)  # to cacdata serve alone, as a service manager or a closed terminal sends it
         server.wait(timeout=30)
-        for _ in range(100):
-            if not alive(datasette):
-                break
-            time.sleep(0.1)
-        assert not alive(datasette), "Datasette outlived cacdata serve"
+        assert_gone(datasette)
         assert not folder.exists()
     finally:
         kill_all(server.pid, datasette)
@@ -115,7 +120,7 @@ def test_a_datasette_that_ignores_the_signal_is_killed_after_the_grace_period() 
         server.send_signal(signal.SIGHUP)
         server.wait(timeout=serve_module.GRACE_SECONDS + 20)
         assert time.monotonic() - sent >= serve_module.GRACE_SECONDS  # it was given its grace first
-        assert not alive(datasette), "Datasette outlived cacdata serve"
+        assert_gone(datasette)
         assert not folder.exists()
     finally:
         kill_all(server.pid, datasette)
@@ -129,11 +134,7 @@ def test_the_site_fixture_leaves_no_datasette_behind() -> None:
     try:
         server.terminate()
         server.wait(timeout=30)
-        for _ in range(100):
-            if not alive(datasette):
-                break
-            time.sleep(0.1)
-        assert not alive(datasette), "Datasette outlived cacdata serve"
+        assert_gone(datasette)
     finally:
         kill_all(server.pid, datasette)
         server.wait(timeout=10)

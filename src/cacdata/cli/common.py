@@ -3,6 +3,7 @@ command names, and the one shape of an error line, so every command refuses bad 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
@@ -74,3 +75,19 @@ def open_package(path: str | Path | None) -> DataPackage:
         return package
     except PackageError as error:
         raise fail(str(error)) from None
+
+
+def print_or_write(package: DataPackage, out: Path | None, render: Callable[[DataPackage], str]) -> None:
+    """Print what ``render`` writes of ``package``, or write it atomically to ``out`` (never into the package)."""
+    from cacdata.describe.atomic import check_target, write_text
+
+    try:
+        if out is not None:
+            check_target(out, package)
+        text = render(package)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text(out, text)
+    except (PackageError, OSError) as error:
+        raise fail(os_message(error)) from None

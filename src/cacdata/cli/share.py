@@ -9,7 +9,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from cacdata.cli.common import EXIT_INVALID, PackageOption, QuietOption, fail, missing_extra, open_package, os_message
+from cacdata.cli.common import (
+    EXIT_INVALID,
+    PackageOption,
+    QuietOption,
+    fail,
+    missing_extra,
+    open_package,
+    os_message,
+    print_or_write,
+)
 from cacdata.describe.package import PackageError
 
 
@@ -32,20 +41,9 @@ def codebook(
 
     Example: cacdata codebook --out docs/data-dictionary.md
     """
-    from cacdata.describe.atomic import check_target, write_text
     from cacdata.share.codebook import render_codebook
 
-    package = open_package(path)
-    try:
-        if out is not None:
-            check_target(out, package)
-        text = render_codebook(package)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            write_text(out, text)
-    except (PackageError, OSError) as error:
-        raise fail(os_message(error)) from None
+    print_or_write(open_package(path), out, render_codebook)
 
 
 def export(

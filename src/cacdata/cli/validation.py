@@ -16,7 +16,7 @@ from cacdata.cli.common import (
     fail,
     missing_extra,
     open_package,
-    os_message,
+    print_or_write,
     resolve_copy,
 )
 from cacdata.describe.package import PackageError
@@ -38,7 +38,6 @@ def rules(
 
     Example: cacdata rules --out docs/rules.md
     """
-    from cacdata.describe.atomic import check_target, write_text
     from cacdata.validation.catalogue import describe_rule, render_catalogue
 
     if rule_id is not None:
@@ -47,17 +46,7 @@ def rules(
         except KeyError:
             raise fail(f"no rule {rule_id!r}; `cacdata rules` lists them all") from None
         return
-    package = open_package(None)
-    try:
-        if out is not None:
-            check_target(out, package)
-        text = render_catalogue(package)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            write_text(out, text)
-    except (PackageError, OSError) as error:
-        raise fail(os_message(error)) from None
+    print_or_write(open_package(None), out, render_catalogue)
 
 
 def validate(
