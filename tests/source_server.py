@@ -37,6 +37,7 @@ class Site:
     release: threading.Event = field(default_factory=threading.Event)  # ends /silent's wait at teardown
     errors: list[str] = field(default_factory=list)  # what went wrong in a handler (a client hanging up, ...)
     in_flight: int = 0
+    think: float = 0.05  # seconds each answer waits before it starts
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,16 +97,30 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
             if self.path.startswith("/silent"):
                 site.release.wait(30)  # never answers while the test runs
                 return
+            # In flight from arrival until the answer starts: a client that waits for each answer before its
+            # next request to the host never has two here at once. (Counting until the handler returns would
+            # race: the client may have read the whole answer and sent the next request by then.)
+            self.answered = False
             with site.lock:
                 site.in_flight += 1
                 site.most_in_flight = max(site.most_in_flight, site.in_flight)
             try:
+                time.sleep(site.think)  # a moment before answering, so requests that overlap do overlap here
                 self.route()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client hung up, as it should on a body over its cap
             finally:
+                self._answering()
+
+        def _answering(self) -> None:
+            if not self.answered:
+                self.answered = True
                 with site.lock:
                     site.in_flight -= 1
+
+        def send_response(self, code: int, message: str | None = None) -> None:
+            self._answering()
+            super().send_response(code, message)
 
         def route(self) -> None:
             split = urlsplit(self.path)
