@@ -42,6 +42,7 @@ def test_every_rule_the_corpus_expects_or_allows_is_declared(corpus_rules: dict[
 
 def test_rules_are_declared_once_and_each_check_finds_some() -> None:
     assert len({rule.id for rule in RULES}) == len(RULES)
+    assert len({check.name for check in CHECKS}) == len(CHECKS)
     for check in CHECKS:
         assert check.rule_ids, check.name
         assert callable(check.rows) and callable(check.duckdb)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from cacdata.describe.package import DataPackage
 from cacdata.validation.checks import CHECKS, Check
 from cacdata.validation.rules import RULES, Rule
+from cacdata.validation.rules import rule as find_rule
 
 HEADER = """# The rules `cacdata validate` applies
 
@@ -31,9 +32,7 @@ def render_catalogue(package: DataPackage) -> str:
 
 def describe_rule(rule_id: str) -> str:
     """One rule in a line or two, for ``cacdata rules ID``; ``KeyError`` for an undeclared ID."""
-    rule = next((r for r in RULES if r.id == rule_id), None)
-    if rule is None:
-        raise KeyError(rule_id)
+    rule = find_rule(rule_id)
     return f"{rule.id} ({rule.origin}, checked in '{rule.check}'): {rule.summary}"
 
 

@@ -147,19 +147,3 @@ def kept(table: Table) -> list[str]:
     expressions = [sql_name(name) for name in dict.fromkeys(names) if name in table.field_names]
     derived = [expression for check in CHECKS for expression in check.derived(table)]
     return expressions + [e for e in dict.fromkeys(derived) if e not in expressions]
-
-
-def _declared() -> None:
-    """Every rule names a check that exists, and every check finds at least one rule."""
-    names = [check.name for check in CHECKS]
-    if len(set(names)) != len(names):
-        raise AssertionError("two checks share a name")
-    for rule in RULES:
-        if rule.check not in names:
-            raise AssertionError(f"rule {rule.id!r} names no check {rule.check!r}")
-    for check in CHECKS:
-        if not check.rule_ids:
-            raise AssertionError(f"check {check.name!r} finds no declared rule")
-
-
-_declared()

@@ -15,10 +15,9 @@ from cacdata.describe.csv_lines import read_rows
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.normal_form import normal_form
 from cacdata.validation.queries import Queries, sql_text
-from cacdata.validation.references import CITATIONS
+from cacdata.validation.references import CITATIONS, SOURCES
 from cacdata.validation.report import Failure
 
-SOURCES = "sources"
 ADDRESS = "address"  # a citation locator: the excerpt is copied from the source's URL, not its text
 
 
@@ -129,7 +128,7 @@ def check_address_excerpts_sql(engine: Queries) -> list[Failure]:
 
 def address_read(table: Table) -> list[str]:
     """The columns the rule reads, for the DuckDB engine's narrow table."""
-    wanted = {"sources": ("url",), CITATIONS: ("source_id",)}.get(table.name, ())
+    wanted = {SOURCES: ("url",), CITATIONS: ("source_id",)}.get(table.name, ())
     return [c for c in wanted if c in table.field_names]
 
 

@@ -18,10 +18,9 @@ from collections.abc import Iterable
 from cacdata.describe.csv_lines import CsvRow
 from cacdata.describe.package import DataPackage, Table
 from cacdata.validation.queries import Queries, sql_list, sql_name
-from cacdata.validation.references import CITATIONS
+from cacdata.validation.references import CITATIONS, SOURCES
 from cacdata.validation.report import Failure
 
-SOURCES = "sources"
 FLAG = "weakly_sourced"
 WEAK_STANDING = ("aggregator_or_mirror", "machine_translation")
 WEAK_READING = ("aggregator_copy", "machine_translation", "not_read")
