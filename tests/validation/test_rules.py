@@ -13,18 +13,18 @@ from cacdata.validation.checks import CHECKS, kept
 from cacdata.validation.rules import RULE_IDS, RULES
 
 from conftest import REPO
+from corpus import Corpus
 from faults import FAULTS, Expected, break_copy, copy_package
 
 CATALOGUE = REPO / "docs" / "rules.md"
 
 
 @pytest.fixture(scope="module")
-def corpus_rules(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """Each rule the corpus expects, with the faults that expect it (the copies are only broken, not validated)."""
+def corpus_rules(corpus_store: Corpus) -> dict[str, list[str]]:
+    """Each rule the corpus expects, with the faults that expect it, from the session's shared broken copies."""
     found: dict[str, list[str]] = {}
-    for number, fault in enumerate(FAULTS):
-        root = copy_package(tmp_path_factory.mktemp("rules") / str(number))
-        expected = break_copy(fault, root)
+    for fault in FAULTS:
+        expected = corpus_store.case(fault).expected
         if isinstance(expected, Expected):
             found.setdefault(expected.rule, []).append(fault.kind)
     return found
